@@ -1,0 +1,3 @@
+from investpromo.cli import main
+
+main()

@@ -1,0 +1,84 @@
+"""Snapshotting records and writing change-log rows; used by every service."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from investpromo.core.models import ChangeLog
+
+SYSTEM_USERNAME = "investpromo-system"
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The concrete field values of a record as JSON-ready data (foreign keys by id)."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in {"created_at", "updated_at"}:
+            continue
+        data[field.attname] = _json_value(getattr(instance, field.attname))
+    return data
+
+
+def record_change(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    source: str = "",
+) -> ChangeLog | None:
+    """Write one change-log row; an update that changed nothing writes none."""
+    if action == ChangeLog.Action.UPDATE and before == after:
+        return None
+    return ChangeLog.objects.create(
+        user=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+        source=source[:300],
+    )
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return SYSTEM_USERNAME
+    return actor.get_username()
+
+
+def system_user():
+    """The account that command-line and setup work is recorded under when no --user is given."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def history_for(instance: models.Model):
+    """The change log of one record, newest first."""
+    return ChangeLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
+    ).select_related("user")

@@ -1,0 +1,115 @@
+"""The signed-project ledger and the exchange rates its values are converted at."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class ExchangeRate(models.Model):
+    """CNY per one unit of a currency, valid from its date until the next rate."""
+
+    currency = models.CharField(max_length=3)
+    date = models.DateField()
+    cny_per_unit = models.DecimalField(max_digits=18, decimal_places=6)
+    source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="unique_rate_per_day"),
+            models.CheckConstraint(condition=Q(cny_per_unit__gt=0), name="rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.cny_per_unit} ({self.date})"
+
+
+class Project(models.Model):
+    """A signed investment project: who invests how much where, signed when and at which event."""
+
+    class AgreementType(models.TextChoices):
+        INTENT = "intent", "intent letter"
+        FRAMEWORK = "framework", "framework agreement"
+        CONTRACT = "contract", "formal contract"
+        UNSPECIFIED = "unspecified", "unspecified"
+
+    class SEIStatus(models.TextChoices):
+        SEI = "sei", "strategic emerging industry"
+        SEI_UNSPECIFIED = "sei_unspecified", "SEI, category unspecified"
+        NOT_SEI = "not_sei", "not SEI"
+
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
+    name = models.CharField(max_length=300)
+    normalized_name = models.CharField(max_length=300)
+    investor = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="projects"
+    )
+    co_investors = models.ManyToManyField(
+        "orgs.Organisation", blank=True, related_name="co_invested_projects"
+    )
+    origin_region = models.ForeignKey(
+        "geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destination_region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    signing_date = models.DateField(null=True, blank=True)
+    agreement_type = models.CharField(
+        max_length=12, choices=AgreementType.choices, default=AgreementType.UNSPECIFIED
+    )
+    contract_value = models.DecimalField(max_digits=24, decimal_places=6)
+    currency = models.CharField(max_length=3, default="CNY")
+    value_text = models.CharField(max_length=200, blank=True, help_text="as written")
+    value_approximate = models.BooleanField(default=False)
+    value_cny = models.DecimalField(max_digits=22, decimal_places=2)
+    rate_date = models.DateField(null=True, blank=True)
+    rate_cny_per_unit = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    sei_status = models.CharField(
+        max_length=16, choices=SEIStatus.choices, default=SEIStatus.NOT_SEI
+    )
+    sei_industry = models.ForeignKey(
+        "sectors.SEIIndustry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    industry_class = models.ForeignKey(
+        "sectors.IndustryCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 4},
+    )
+    industry_text = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    extra = models.JSONField(default=dict, blank=True, help_text="columns the importer kept as is")
+    source_ref = models.CharField(max_length=300, blank=True, help_text="file!sheet!row it came from")
+    is_demo = models.BooleanField(default=False, help_text="synthetic example data")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-signing_date", "id"]
+        indexes = [
+            models.Index(fields=["event", "normalized_name"]),
+            models.Index(fields=["destination_region"]),
+            models.Index(fields=["origin_region"]),
+            models.Index(fields=["signing_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(contract_value__gt=0), name="value_positive"),
+            models.CheckConstraint(
+                condition=Q(sei_status="sei", sei_industry__isnull=False)
+                | (~Q(sei_status="sei") & Q(sei_industry__isnull=True)),
+                name="sei_industry_iff_sei",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def counts_as_sei(self) -> bool:
+        return self.sei_status != self.SEIStatus.NOT_SEI

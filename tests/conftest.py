@@ -1,0 +1,1 @@
+"""Shared fixtures: the reference data is loaded once per test database."""
