@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "investpromo.projects",
     "investpromo.imports",
     "investpromo.reports",
+    "investpromo.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,58 @@
+"""Admin for the change log (read-only) and the base that routes admin writes through services."""
+
+from django.contrib import admin, messages
+
+from investpromo.core.errors import UserError
+from investpromo.core.models import ChangeLog
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves and deletes go through the app's services (and so are audited)."""
+
+    def create_via_service(self, request, obj, form):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update_via_service(self, request, obj, form, changes):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def delete_via_service(self, request, obj):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                changes = {name: form.cleaned_data[name] for name in form.changed_data}
+                fresh = type(obj).objects.get(pk=obj.pk)
+                self.update_via_service(request, fresh, form, changes)
+            else:
+                saved = self.create_via_service(request, obj, form)
+                obj.pk = saved.pk
+        except UserError as error:
+            messages.error(request, str(error))
+
+    def save_related(self, request, form, formsets, change):
+        # Related objects are saved by the services; many-to-many fields are not edited here.
+        pass
+
+    def delete_model(self, request, obj):
+        self.delete_via_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_via_service(request, obj)
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "content_type", "object_repr", "source"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_label", "object_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

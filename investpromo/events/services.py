@@ -1,0 +1,101 @@
+"""Writing events and their participants; every change is audited."""
+
+import datetime as dt
+import re
+
+from django.db import transaction
+
+from investpromo.core.audit import record_change, snapshot
+from investpromo.core.errors import UserError
+from investpromo.events.models import Event, Participant
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EDITABLE = {
+    "name", "name_en", "start_date", "end_date", "host_region", "organiser", "description",
+    "source", "is_demo",
+}
+
+
+def _check(*, slug: str, name: str, start_date: dt.date, end_date: dt.date) -> None:
+    if not _SLUG.match(slug or "") or len(slug) > 80:
+        raise UserError(
+            f"event slug {slug!r} must be lower-case letters, digits and single hyphens "
+            "(e.g. hlj-industry-transfer-2024)",
+            field="slug",
+        )
+    if not (name or "").strip():
+        raise UserError("an event needs a name", field="name")
+    if end_date < start_date:
+        raise UserError(
+            f"the event ends ({end_date.isoformat()}) before it starts ({start_date.isoformat()})",
+            field="end_date",
+        )
+
+
+@transaction.atomic
+def create_event(
+    *,
+    actor,
+    slug: str,
+    name: str,
+    start_date: dt.date,
+    host_region,
+    end_date: dt.date | None = None,
+    name_en: str = "",
+    organiser: str = "",
+    description: str = "",
+    source: str = "",
+    is_demo: bool = False,
+    via: str = "",
+) -> Event:
+    """Create a promotion event; the slug is its permanent identifier."""
+    end_date = end_date or start_date
+    _check(slug=slug, name=name, start_date=start_date, end_date=end_date)
+    if Event.objects.filter(slug=slug).exists():
+        raise UserError(f"an event with slug {slug!r} already exists", field="slug")
+    event = Event.objects.create(
+        slug=slug, name=name.strip(), name_en=name_en.strip(), start_date=start_date,
+        end_date=end_date, host_region=host_region, organiser=organiser.strip(),
+        description=description, source=source, is_demo=is_demo,
+    )
+    record_change(actor=actor, instance=event, action="create", before=None, after=snapshot(event), source=via)
+    return event
+
+
+@transaction.atomic
+def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
+    """Change an event's fields (not its slug)."""
+    unknown = set(changes) - _EDITABLE
+    if unknown:
+        raise UserError(f"cannot change {', '.join(sorted(unknown))} of an event")
+    before = snapshot(event)
+    for field, value in changes.items():
+        setattr(event, field, value)
+    _check(slug=event.slug, name=event.name, start_date=event.start_date, end_date=event.end_date)
+    event.save()
+    record_change(actor=actor, instance=event, action="update", before=before, after=snapshot(event), source=via)
+    return event
+
+
+@transaction.atomic
+def delete_event(*, actor, event: Event, via: str = "") -> None:
+    """Delete an event that has no projects (projects are never deleted implicitly)."""
+    if event.projects.exists():
+        raise UserError(
+            f"event {event.slug} has {event.projects.count()} projects: delete or move them first"
+        )
+    for participant in event.participants.all():
+        record_change(actor=actor, instance=participant, action="delete", before=snapshot(participant), after=None, source=via)
+    record_change(actor=actor, instance=event, action="delete", before=snapshot(event), after=None, source=via)
+    event.delete()
+
+
+@transaction.atomic
+def add_participant(*, actor, event: Event, organisation, role: str = "", via: str = "") -> Participant:
+    """Record that an organisation took part in an event (idempotent)."""
+    participant, created = Participant.objects.get_or_create(
+        event=event, organisation=organisation, defaults={"role": role}
+    )
+    if created:
+        record_change(actor=actor, instance=participant, action="create", before=None, after=snapshot(participant), source=via)
+    return participant

@@ -1,0 +1,57 @@
+"""Admin pages for projects and exchange rates; writes go through the services."""
+
+from django.contrib import admin
+
+from investpromo.core.admin import ServiceAdmin
+from investpromo.projects import services
+from investpromo.projects.models import ExchangeRate, Project
+from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
+
+PROJECT_INPUT_FIELDS = [
+    "event", "name", "investor", "origin_region", "destination_region", "signing_date",
+    "agreement_type", "contract_value", "currency", "value_text", "value_approximate",
+    "sei_status", "sei_industry", "industry_class", "industry_text", "notes", "extra",
+]
+
+
+@admin.register(Project)
+class ProjectAdmin(ServiceAdmin):
+    list_display = ["name", "investor", "destination_region", "value_cny", "sei_status", "event", "is_demo"]
+    list_filter = ["event", "sei_status", "agreement_type", "sei_industry", "is_demo"]
+    search_fields = ["name", "investor__name"]
+    raw_id_fields = ["investor", "origin_region", "destination_region", "industry_class"]
+    fields = [*PROJECT_INPUT_FIELDS, "value_cny", "rate_date", "rate_cny_per_unit", "source_ref", "version"]
+    readonly_fields = ["value_cny", "rate_date", "rate_cny_per_unit", "source_ref", "version"]
+    list_select_related = ["investor", "destination_region", "event"]
+
+    def create_via_service(self, request, obj, form):
+        data = {name: form.cleaned_data.get(name) for name in PROJECT_INPUT_FIELDS}
+        data = {k: v for k, v in data.items() if v is not None}
+        return services.create_project(actor=request.user, via="admin", **data)
+
+    def update_via_service(self, request, obj, form, changes):
+        return services.update_project(actor=request.user, project=obj, via="admin", **changes)
+
+    def delete_via_service(self, request, obj):
+        services.delete_project(actor=request.user, project=obj, via="admin")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(ServiceAdmin):
+    list_display = ["currency", "date", "cny_per_unit", "source"]
+    list_filter = ["currency"]
+    fields = ["currency", "date", "cny_per_unit", "source"]
+
+    def create_via_service(self, request, obj, form):
+        rate, _ = set_exchange_rate(actor=request.user, via="admin", **form.cleaned_data)
+        return rate
+
+    def update_via_service(self, request, obj, form, changes):
+        data = {f: getattr(obj, f) for f in ["currency", "date", "cny_per_unit", "source"]}
+        data.update(changes)
+        if data["currency"] != obj.currency or data["date"] != obj.date:
+            delete_exchange_rate(actor=request.user, rate=obj, via="admin")
+        return set_exchange_rate(actor=request.user, via="admin", **data)[0]
+
+    def delete_via_service(self, request, obj):
+        delete_exchange_rate(actor=request.user, rate=obj, via="admin")

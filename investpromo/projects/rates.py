@@ -1,0 +1,114 @@
+"""Exchange rates: writing them (audited) and converting money at the rate in force on a date."""
+
+import datetime as dt
+from bisect import bisect_right
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+
+from investpromo.core.audit import record_change, snapshot
+from investpromo.core.errors import UserError
+from investpromo.projects.models import ExchangeRate
+
+FEN = Decimal("0.01")
+CURRENCIES = ("CNY", "USD", "HKD", "EUR", "JPY", "GBP", "KRW", "SGD", "AUD", "CAD", "CHF", "TWD", "MOP")
+
+
+def to_fen(value: Decimal) -> Decimal:
+    """Round to the fen (0.01 yuan), half up: the only place money is rounded."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def normalize_currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code not in CURRENCIES:
+        raise UserError(
+            f"unknown currency {code!r}: use one of {', '.join(CURRENCIES)}", field="currency"
+        )
+    return code
+
+
+def parse_rate(text) -> Decimal:
+    try:
+        rate = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        raise UserError(f"rate {text!r} is not a number", field="cny_per_unit") from None
+    if not rate.is_finite() or rate <= 0:
+        raise UserError(f"rate {text!r} must be a positive number", field="cny_per_unit")
+    return rate
+
+
+@transaction.atomic
+def set_exchange_rate(
+    *, actor, currency: str, cny_per_unit: Decimal | str, date: dt.date, source: str = "", via: str = ""
+) -> tuple[ExchangeRate, bool]:
+    """Create or replace the rate of a currency on a date; returns (rate, created)."""
+    currency = normalize_currency(currency)
+    if currency == "CNY":
+        raise UserError("CNY is the base currency: its rate is always 1", field="currency")
+    rate_value = parse_rate(cny_per_unit)
+    existing = ExchangeRate.objects.select_for_update().filter(currency=currency, date=date).first()
+    if existing is None:
+        rate = ExchangeRate.objects.create(
+            currency=currency, date=date, cny_per_unit=rate_value, source=source
+        )
+        record_change(actor=actor, instance=rate, action="create", before=None, after=snapshot(rate), source=via)
+        return rate, True
+    before = snapshot(existing)
+    existing.cny_per_unit = rate_value
+    existing.source = source or existing.source
+    existing.save()
+    record_change(actor=actor, instance=existing, action="update", before=before, after=snapshot(existing), source=via)
+    return existing, False
+
+
+@transaction.atomic
+def delete_exchange_rate(*, actor, rate: ExchangeRate, via: str = "") -> None:
+    """Remove a rate; projects keep the rate they were converted at."""
+    before = snapshot(rate)
+    record_change(actor=actor, instance=rate, action="delete", before=before, after=None, source=via)
+    rate.delete()
+
+
+def missing_rate_error(currency: str, on: dt.date) -> UserError:
+    return UserError(
+        f"no {currency} exchange rate on or before {on.isoformat()}: "
+        f"add one with `investpromo rate set {currency} RATE --date {on.isoformat()}`",
+        field="currency",
+    )
+
+
+class RateBook:
+    """All rates held in memory, so converting many rows costs no query per row."""
+
+    def __init__(self, rates=None):
+        self._dates: dict[str, list[dt.date]] = {}
+        self._values: dict[str, list[Decimal]] = {}
+        rows = rates if rates is not None else ExchangeRate.objects.order_by("currency", "date")
+        for rate in rows:
+            self._dates.setdefault(rate.currency, []).append(rate.date)
+            self._values.setdefault(rate.currency, []).append(rate.cny_per_unit)
+
+    def rate_on(self, currency: str, on: dt.date) -> tuple[dt.date, Decimal]:
+        """The latest (date, CNY per unit) on or before `on`; UserError when there is none."""
+        dates = self._dates.get(currency, [])
+        index = bisect_right(dates, on)
+        if index == 0:
+            raise missing_rate_error(currency, on)
+        return dates[index - 1], self._values[currency][index - 1]
+
+    def to_cny(
+        self, value: Decimal, currency: str, on: dt.date
+    ) -> tuple[Decimal, dt.date | None, Decimal | None]:
+        """(value in CNY rounded to the fen, rate date, rate); CNY converts at 1 with no rate."""
+        if currency == "CNY":
+            return to_fen(value), None, None
+        rate_date, rate = self.rate_on(currency, on)
+        return to_fen(value * rate), rate_date, rate
+
+
+def rate_on(currency: str, on: dt.date) -> ExchangeRate | None:
+    """The latest rate of a currency on or before a date, or None."""
+    return (
+        ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
+    )

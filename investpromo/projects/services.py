@@ -1,0 +1,176 @@
+"""Writing signed projects; the only code that creates, changes or deletes them."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from investpromo.core.audit import record_change, snapshot
+from investpromo.core.errors import Conflict, UserError
+from investpromo.core.text import normalize_key, normalize_text
+from investpromo.geo.models import Region
+from investpromo.projects.models import Project
+from investpromo.projects.rates import RateBook, normalize_currency
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "event", "name", "investor", "origin_region", "destination_region", "signing_date",
+        "agreement_type", "contract_value", "currency", "value_text", "value_approximate",
+        "sei_status", "sei_industry", "industry_class", "industry_text", "notes", "extra",
+        "source_ref", "is_demo",
+    }
+)
+
+
+def conversion_date(project: Project) -> dt.date | None:
+    """The date a project's value is converted at: its signing date, else its event's start."""
+    if project.signing_date:
+        return project.signing_date
+    if project.event_id:
+        return project.event.start_date
+    return None
+
+
+def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> Project:
+    """Check a project's fields and set its CNY value at the dated rate (raises UserError)."""
+    project.name = normalize_text(project.name)
+    if not project.name:
+        raise UserError("a project needs a name", field="name")
+    if len(project.name) > 300:
+        raise UserError("a project name may have at most 300 characters", field="name")
+    project.normalized_name = normalize_key(project.name)
+    if project.investor_id is None:
+        raise UserError("a project needs an investor", field="investor")
+    destination = project.destination_region
+    if destination is None:
+        raise UserError("a project needs a destination region", field="destination_region")
+    if destination.level == Region.Level.PROVINCE and not destination.acts_as_prefecture:
+        raise UserError(
+            f"the destination {destination.name} is a province: give the city or county",
+            field="destination_region",
+        )
+    if project.agreement_type not in Project.AgreementType.values:
+        raise UserError(f"unknown agreement type {project.agreement_type!r}", field="agreement_type")
+    if project.sei_status not in Project.SEIStatus.values:
+        raise UserError(f"unknown SEI status {project.sei_status!r}", field="sei_status")
+    if project.sei_industry_id is not None:
+        project.sei_status = Project.SEIStatus.SEI
+    elif project.sei_status == Project.SEIStatus.SEI:
+        raise UserError("an SEI project needs its industry (1-9), or use 'SEI, unspecified'", field="sei_industry")
+    if project.industry_class_id is not None and project.industry_class.level != 4:
+        raise UserError("the industry code must be a GB/T 4754 class (4 digits)", field="industry_class")
+    value = project.contract_value
+    if not isinstance(value, Decimal):
+        raise UserError("the contract value must be an exact decimal", field="contract_value")
+    if not value.is_finite() or value <= 0:
+        raise UserError(f"the contract value must be positive, not {value}", field="contract_value")
+    project.currency = normalize_currency(project.currency)
+    on = conversion_date(project)
+    if project.currency != "CNY" and on is None:
+        raise UserError(
+            f"a {project.currency} value needs a signing date or an event to date its conversion",
+            field="signing_date",
+        )
+    book = rates if rates is not None else RateBook()
+    try:
+        project.value_cny, project.rate_date, project.rate_cny_per_unit = book.to_cny(
+            value, project.currency, on
+        )
+    except UserError as error:
+        error.field = "currency"
+        raise
+    if not project.value_text:
+        project.value_text = f"{value} {project.currency}"
+    return project
+
+
+@transaction.atomic
+def create_project(
+    *,
+    actor,
+    name: str,
+    investor,
+    destination_region: Region,
+    contract_value: Decimal,
+    currency: str = "CNY",
+    value_text: str = "",
+    value_approximate: bool = False,
+    event=None,
+    origin_region: Region | None = None,
+    signing_date: dt.date | None = None,
+    agreement_type: str = Project.AgreementType.UNSPECIFIED,
+    sei_status: str = Project.SEIStatus.NOT_SEI,
+    sei_industry=None,
+    industry_class=None,
+    industry_text: str = "",
+    notes: str = "",
+    extra: dict | None = None,
+    co_investors=(),
+    source_ref: str = "",
+    is_demo: bool = False,
+    via: str = "",
+    rates: RateBook | None = None,
+) -> Project:
+    """Validate, convert to CNY at the dated rate, save and audit one project."""
+    project = Project(
+        name=name, investor=investor, destination_region=destination_region,
+        contract_value=contract_value, currency=currency, value_text=value_text,
+        value_approximate=value_approximate, event=event, origin_region=origin_region,
+        signing_date=signing_date, agreement_type=agreement_type, sei_status=sei_status,
+        sei_industry=sei_industry, industry_class=industry_class, industry_text=industry_text,
+        notes=notes, extra=extra or {}, source_ref=source_ref, is_demo=is_demo,
+    )
+    validate_and_convert(project, rates=rates)
+    project.save()
+    if co_investors:
+        project.co_investors.set(co_investors)
+    after = snapshot(project)
+    after["co_investor_ids"] = sorted(o.pk for o in co_investors)
+    record_change(actor=actor, instance=project, action="create", before=None, after=after, source=via)
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *,
+    actor,
+    project: Project,
+    expected_version: int | None = None,
+    via: str = "",
+    rates: RateBook | None = None,
+    **changes,
+) -> Project:
+    """Apply changes to a project (re-converting its value), refusing a stale version."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise UserError(f"cannot change {', '.join(sorted(unknown))} of a project")
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict(
+            f"project {project.pk} was changed by someone else (version {current.version}, "
+            f"you edited version {expected_version}): reload and try again"
+        )
+    before = snapshot(current)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    validate_and_convert(current, rates=rates)
+    after = snapshot(current)
+    if {k: v for k, v in after.items() if k != "version"} == {
+        k: v for k, v in before.items() if k != "version"
+    }:
+        return current
+    current.version += 1
+    current.save()
+    record_change(actor=actor, instance=current, action="update", before=before, after=snapshot(current), source=via)
+    project.__dict__.update(current.__dict__)
+    return current
+
+
+@transaction.atomic
+def delete_project(*, actor, project: Project, expected_version: int | None = None, via: str = "") -> None:
+    """Delete a project; its change log keeps what it was."""
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict(f"project {project.pk} was changed by someone else: reload and try again")
+    record_change(actor=actor, instance=current, action="delete", before=snapshot(current), after=None, source=via)
+    current.delete()

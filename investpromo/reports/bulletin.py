@@ -1,0 +1,106 @@
+"""The bulletin a press office publishes, written from a summary in Chinese or English."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+YI = Decimal("100000000")
+WAN = Decimal("10000")
+BILLION = Decimal("1000000000")
+MILLION = Decimal("1000000")
+
+
+def _trim(value: Decimal, places: int) -> str:
+    """Round half up to at most `places` decimals, dropping trailing zeros (2565.60 → 2565.6)."""
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _significant(value: Decimal, digits: int = 2) -> Decimal:
+    """Round to `digits` significant figures, for 'about' figures (36.135 → 36)."""
+    if value == 0:
+        return value
+    exponent = value.adjusted() - digits + 1
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+
+
+def yuan_zh(value: Decimal) -> str:
+    """2565.6亿元, 3500万元 or 8000元."""
+    if value >= YI:
+        return f"{_trim(value / YI, 2)}亿元"
+    if value >= WAN:
+        return f"{_trim(value / WAN, 2)}万元"
+    return f"{_trim(value, 2)}元"
+
+
+def yuan_en(value: Decimal) -> str:
+    """256.56 billion yuan, 35 million yuan or 8,000 yuan."""
+    if value >= BILLION:
+        return f"{_trim(value / BILLION, 2)} billion yuan"
+    if value >= MILLION:
+        return f"{_trim(value / MILLION, 2)} million yuan"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f} yuan".replace(".00 ", " ")
+
+
+def usd_about_zh(value: Decimal) -> str:
+    value = _significant(value)
+    if value >= YI:
+        return f"{_trim(value / YI, 2)}亿美元"
+    if value >= WAN:
+        return f"{_trim(value / WAN, 2)}万美元"
+    return f"{_trim(value, 0)}美元"
+
+
+def usd_about_en(value: Decimal) -> str:
+    value = _significant(value)
+    if value >= BILLION:
+        return f"{_trim(value / BILLION, 2)} billion U.S. dollars"
+    if value >= MILLION:
+        return f"{_trim(value / MILLION, 2)} million U.S. dollars"
+    return f"{value:,.0f} U.S. dollars"
+
+
+def percent(share: float | Decimal) -> str:
+    """A 0–1 share as a percentage with one decimal: 0.694 → 69.4."""
+    return _trim(Decimal(str(share)) * 100, 1)
+
+
+def bulletin(summary: dict, *, lang: str) -> str:
+    """The press-office text for a summary (see reports.selectors.summarise_projects)."""
+    count = summary["projects"]
+    total = Decimal(summary["total_value_cny"])
+    usd = summary["total_value_usd"]
+    sei = summary["sei"]
+    demo = summary.get("event", {}).get("is_example_data", False)
+    if lang == "zh":
+        if count == 0:
+            text = "本次活动尚无签约项目记录。"
+        else:
+            usd_part = f"（约合{usd_about_zh(Decimal(usd))}）" if usd else ""
+            text = (
+                f"本次活动共签约项目{count}个，签约总额{yuan_zh(total)}{usd_part}，"
+                f"其中战略性新兴产业项目签约额占比{percent(sei['share_by_value'])}%。"
+                f"按项目个数计，战略性新兴产业项目{sei['projects']}个，"
+                f"占项目总数的{percent(sei['share_by_count'])}%。"
+            )
+        if demo:
+            text += "（示例数据：项目与投资方均为虚构，美元汇率仅作示意。）"
+        return text
+    if lang == "en":
+        if count == 0:
+            text = "No signed projects have been recorded for the event yet."
+        else:
+            usd_part = f" (about {usd_about_en(Decimal(usd))})" if usd else ""
+            noun = "project" if count == 1 else "projects"
+            text = (
+                f"The event facilitated the signing of {count} {noun}, with a total contract value "
+                f"of {yuan_en(total)}{usd_part}. Projects in strategic emerging sectors accounted "
+                f"for {percent(sei['share_by_value'])} percent of the total contract value; by number, "
+                f"{sei['projects']} of the {count} {noun} ({percent(sei['share_by_count'])} percent) "
+                "were in strategic emerging sectors."
+            )
+        if demo:
+            text += (
+                " (Example data: the projects and investors are fictional and the U.S. dollar rate "
+                "is illustrative.)"
+            )
+        return text
+    raise ValueError(f"unknown language {lang!r}")

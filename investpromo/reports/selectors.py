@@ -1,0 +1,143 @@
+"""The published figures: totals, SEI shares and breakdowns, computed in the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from investpromo.events.models import Event
+from investpromo.geo.models import Region
+from investpromo.projects.models import ExchangeRate, Project
+from investpromo.projects.rates import to_fen
+from investpromo.sectors.models import SEIIndustry
+
+ZERO = Decimal("0")
+SHARE_PLACES = 6
+
+
+def _money(value: Decimal | None) -> str:
+    return str(to_fen(value or ZERO))
+
+
+def _share(part, whole) -> float:
+    if not whole:
+        return 0.0
+    return float(round(Decimal(part) / Decimal(whole), SHARE_PLACES))
+
+
+def usd_rate_on(on: dt.date) -> ExchangeRate | None:
+    """The USD rate that figures for a date are shown at (latest on or before it)."""
+    return ExchangeRate.objects.filter(currency="USD", date__lte=on).order_by("-date").first()
+
+
+def _breakdown(projects: QuerySet, region_expr, level_label: str) -> list[dict]:
+    rows = (
+        projects.annotate(group_code=region_expr)
+        .values("group_code")
+        .annotate(projects=Count("id"), value_cny=Sum("value_cny"))
+        .order_by()
+    )
+    rows = list(rows)
+    names = dict(
+        Region.objects.filter(code__in=[r["group_code"] for r in rows if r["group_code"]])
+        .values_list("code", "name")
+    )
+    result = [
+        {
+            "code": row["group_code"],
+            "name": names.get(row["group_code"], "") if row["group_code"] else "",
+            "projects": row["projects"],
+            "value_cny": _money(row["value_cny"]),
+        }
+        for row in rows
+    ]
+    result.sort(key=lambda r: (-Decimal(r["value_cny"]), r["code"] or "~"))
+    return result
+
+
+def summarise_projects(projects: QuerySet, *, usd_on: dt.date | None) -> dict:
+    """Headline figures and breakdowns of a set of projects, each counted once."""
+    sei_q = ~Q(sei_status=Project.SEIStatus.NOT_SEI)
+    totals = projects.aggregate(
+        projects=Count("id"),
+        value_cny=Sum("value_cny"),
+        sei_projects=Count("id", filter=sei_q),
+        sei_value=Sum("value_cny", filter=sei_q),
+    )
+    total_value = totals["value_cny"] or ZERO
+    usd_rate = usd_rate_on(usd_on) if usd_on else None
+    by_sei = {
+        row["sei_industry"]: row
+        for row in projects.filter(sei_q)
+        .values("sei_industry")
+        .annotate(projects=Count("id"), value_cny=Sum("value_cny"))
+        .order_by()
+    }
+    sei_rows = []
+    for industry in SEIIndustry.objects.order_by("code"):
+        row = by_sei.get(industry.code, {})
+        sei_rows.append(
+            {
+                "code": industry.code,
+                "name_zh": industry.name_zh,
+                "name_en": industry.name_en,
+                "projects": row.get("projects", 0),
+                "value_cny": _money(row.get("value_cny")),
+            }
+        )
+    if None in by_sei:
+        sei_rows.append(
+            {
+                "code": None,
+                "name_zh": "战略性新兴产业（未分类）",
+                "name_en": "SEI, category unspecified",
+                "projects": by_sei[None]["projects"],
+                "value_cny": _money(by_sei[None]["value_cny"]),
+            }
+        )
+    return {
+        "projects": totals["projects"],
+        "total_value_cny": _money(total_value),
+        "total_value_usd": _money(total_value / usd_rate.cny_per_unit) if usd_rate else None,
+        "usd_rate": str(usd_rate.cny_per_unit) if usd_rate else None,
+        "usd_rate_date": usd_rate.date.isoformat() if usd_rate else None,
+        "usd_rate_source": usd_rate.source if usd_rate else None,
+        "sei": {
+            "projects": totals["sei_projects"],
+            "value_cny": _money(totals["sei_value"]),
+            "share_by_value": _share(totals["sei_value"] or ZERO, total_value),
+            "share_by_count": _share(totals["sei_projects"], totals["projects"]),
+        },
+        "by_sei_industry": sei_rows,
+        "by_destination": _breakdown(
+            projects,
+            Coalesce("destination_region__stat_prefecture_id", "destination_region_id"),
+            "prefecture",
+        ),
+        "by_origin_province": _breakdown(
+            projects, Coalesce("origin_region__province_id", "origin_region_id"), "province"
+        ),
+    }
+
+
+def event_summary(event: Event) -> dict:
+    """The report of one event, as `investpromo report --format json` and the API print it."""
+    summary = {
+        "event": {
+            "slug": event.slug,
+            "name": event.name,
+            "name_en": event.name_en,
+            "start_date": event.start_date.isoformat(),
+            "end_date": event.end_date.isoformat(),
+            "host_region": {"code": event.host_region_id, "name": event.host_region.name},
+            "is_example_data": event.is_demo,
+        },
+    }
+    summary.update(summarise_projects(event.projects.all(), usd_on=event.start_date))
+    if event.is_demo:
+        summary["note"] = (
+            "Example data: the projects and investors are synthetic, calibrated to the published "
+            "totals; the USD rate is illustrative."
+        )
+    return summary

@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+import pytest
+
+from investpromo.reports.bulletin import bulletin, percent, usd_about_en, usd_about_zh, yuan_en, yuan_zh
+
+
+def summary(**overrides):
+    base = {
+        "projects": 172,
+        "total_value_cny": "256560000000.00",
+        "total_value_usd": "36135211267.61",
+        "sei": {"projects": 112, "value_cny": "178052640000.00", "share_by_value": 0.694,
+                "share_by_count": 0.651163},
+    }
+    base.update(overrides)
+    return base
+
+
+def test_english_bulletin_reads_like_the_press_release():
+    text = bulletin(summary(), lang="en")
+    assert text.startswith(
+        "The event facilitated the signing of 172 projects, with a total contract value of "
+        "256.56 billion yuan (about 36 billion U.S. dollars). Projects in strategic emerging "
+        "sectors accounted for 69.4 percent of the total contract value"
+    )
+    assert "112 of the 172 projects (65.1 percent)" in text
+
+
+def test_chinese_bulletin_reads_like_the_press_release():
+    text = bulletin(summary(), lang="zh")
+    assert text.startswith(
+        "本次活动共签约项目172个，签约总额2565.6亿元（约合360亿美元），"
+        "其中战略性新兴产业项目签约额占比69.4%。"
+    )
+    assert "按项目个数计" in text
+
+
+def test_without_usd_rate_the_dollar_figure_is_left_out():
+    assert "U.S. dollars" not in bulletin(summary(total_value_usd=None), lang="en")
+    assert "美元" not in bulletin(summary(total_value_usd=None), lang="zh")
+
+
+def test_example_data_is_labelled():
+    marked = summary(event={"is_example_data": True})
+    assert "Example data" in bulletin(marked, lang="en")
+    assert "示例数据" in bulletin(marked, lang="zh")
+
+
+def test_no_projects():
+    empty = summary(projects=0, total_value_cny="0.00", total_value_usd=None)
+    assert "No signed projects" in bulletin(empty, lang="en")
+
+
+@pytest.mark.parametrize(
+    ("value", "zh", "en"),
+    [
+        ("256560000000", "2565.6亿元", "256.56 billion yuan"),
+        ("35000000", "3500万元", "35 million yuan"),
+        ("1234567890", "12.35亿元", "1.23 billion yuan"),
+        ("8000", "8000元", "8,000 yuan"),
+    ],
+)
+def test_yuan_formats(value, zh, en):
+    assert yuan_zh(Decimal(value)) == zh
+    assert yuan_en(Decimal(value)) == en
+
+
+def test_about_figures_use_two_significant_digits():
+    assert usd_about_en(Decimal("36135211267.61")) == "36 billion U.S. dollars"
+    assert usd_about_zh(Decimal("36135211267.61")) == "360亿美元"
+    assert usd_about_en(Decimal("1480000")) == "1.5 million U.S. dollars"
+    assert percent(0.6945) == "69.5" and percent(0.694) == "69.4"
