@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "investpromo.core",
+    "investpromo.accounts",
     "investpromo.geo",
     "investpromo.sectors",
     "investpromo.orgs",

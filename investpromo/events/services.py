@@ -5,6 +5,7 @@ import re
 
 from django.db import transaction
 
+from investpromo.accounts.permissions import ensure_administrator
 from investpromo.core.audit import record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.events.models import Event, Participant
@@ -49,6 +50,7 @@ def create_event(
     via: str = "",
 ) -> Event:
     """Create a promotion event; the slug is its permanent identifier."""
+    ensure_administrator(actor, "events")
     end_date = end_date or start_date
     _check(slug=slug, name=name, start_date=start_date, end_date=end_date)
     if Event.objects.filter(slug=slug).exists():
@@ -65,6 +67,7 @@ def create_event(
 @transaction.atomic
 def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
     """Change an event's fields (not its slug)."""
+    ensure_administrator(actor, "events")
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of an event")
@@ -80,6 +83,7 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
 @transaction.atomic
 def delete_event(*, actor, event: Event, via: str = "") -> None:
     """Delete an event that has no projects (projects are never deleted implicitly)."""
+    ensure_administrator(actor, "events")
     if event.projects.exists():
         raise UserError(
             f"event {event.slug} has {event.projects.count()} projects: delete or move them first"
@@ -93,6 +97,7 @@ def delete_event(*, actor, event: Event, via: str = "") -> None:
 @transaction.atomic
 def add_participant(*, actor, event: Event, organisation, role: str = "", via: str = "") -> Participant:
     """Record that an organisation took part in an event (idempotent)."""
+    ensure_administrator(actor, "events")
     participant, created = Participant.objects.get_or_create(
         event=event, organisation=organisation, defaults={"role": role}
     )

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from investpromo.accounts.permissions import ensure_can_write_organisations
 from investpromo.core.audit import record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_key, normalize_text
@@ -43,6 +44,7 @@ def create_organisation(
     via: str = "",
 ) -> Organisation:
     """Create an organisation after validating its name and USCC."""
+    ensure_can_write_organisations(actor)
     name = _clean_name(name)
     if kind not in Organisation.Kind.values:
         raise UserError(f"unknown organisation type {kind!r}", field="kind")
@@ -65,6 +67,7 @@ def create_organisation(
 @transaction.atomic
 def update_organisation(*, actor, organisation: Organisation, via: str = "", **changes) -> Organisation:
     """Change an organisation's fields; a rename keeps the old name as an alias."""
+    ensure_can_write_organisations(actor)
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of an organisation")
@@ -92,6 +95,7 @@ def update_organisation(*, actor, organisation: Organisation, via: str = "", **c
 @transaction.atomic
 def delete_organisation(*, actor, organisation: Organisation, via: str = "") -> None:
     """Delete an organisation that no project refers to."""
+    ensure_can_write_organisations(actor)
     if organisation.projects.exists() or organisation.co_invested_projects.exists():
         raise UserError(f"{organisation.name} is an investor in projects and cannot be deleted")
     record_change(

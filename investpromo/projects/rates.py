@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 
+from investpromo.accounts.permissions import ensure_administrator
 from investpromo.core.audit import record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.projects.models import ExchangeRate
@@ -43,6 +44,7 @@ def set_exchange_rate(
     *, actor, currency: str, cny_per_unit: Decimal | str, date: dt.date, source: str = "", via: str = ""
 ) -> tuple[ExchangeRate, bool]:
     """Create or replace the rate of a currency on a date; returns (rate, created)."""
+    ensure_administrator(actor, "exchange rates")
     currency = normalize_currency(currency)
     if currency == "CNY":
         raise UserError("CNY is the base currency: its rate is always 1", field="currency")
@@ -65,6 +67,7 @@ def set_exchange_rate(
 @transaction.atomic
 def delete_exchange_rate(*, actor, rate: ExchangeRate, via: str = "") -> None:
     """Remove a rate; projects keep the rate they were converted at."""
+    ensure_administrator(actor, "exchange rates")
     before = snapshot(rate)
     record_change(actor=actor, instance=rate, action="delete", before=before, after=None, source=via)
     rate.delete()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.audit import record_change, snapshot
 from investpromo.core.errors import Conflict, UserError
 from investpromo.core.text import normalize_key, normalize_text
@@ -112,6 +113,7 @@ def create_project(
     rates: RateBook | None = None,
 ) -> Project:
     """Validate, convert to CNY at the dated rate, save and audit one project."""
+    ensure_can_write_projects_in(actor, destination_region)
     project = Project(
         name=name, investor=investor, destination_region=destination_region,
         contract_value=contract_value, currency=currency, value_text=value_text,
@@ -145,6 +147,9 @@ def update_project(
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of a project")
     current = Project.objects.select_for_update().get(pk=project.pk)
+    ensure_can_write_projects_in(
+        actor, current.destination_region, changes.get("destination_region")
+    )
     if expected_version is not None and current.version != expected_version:
         raise Conflict(
             f"project {project.pk} was changed by someone else (version {current.version}, "
@@ -170,6 +175,7 @@ def update_project(
 def delete_project(*, actor, project: Project, expected_version: int | None = None, via: str = "") -> None:
     """Delete a project; its change log keeps what it was."""
     current = Project.objects.select_for_update().get(pk=project.pk)
+    ensure_can_write_projects_in(actor, current.destination_region)
     if expected_version is not None and current.version != expected_version:
         raise Conflict(f"project {project.pk} was changed by someone else: reload and try again")
     record_change(actor=actor, instance=current, action="delete", before=snapshot(current), after=None, source=via)
