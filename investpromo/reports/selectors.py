@@ -59,13 +59,15 @@ def _breakdown(projects: QuerySet, region_expr, level_label: str) -> list[dict]:
 def summarise_projects(projects: QuerySet, *, usd_on: dt.date | None) -> dict:
     """Headline figures and breakdowns of a set of projects, each counted once."""
     sei_q = ~Q(sei_status=Project.SEIStatus.NOT_SEI)
+    # Aliases must not reuse a field name: Django 5.2 then reads a later Sum("value_cny")
+    # as summing the aggregate itself and refuses.
     totals = projects.aggregate(
         projects=Count("id"),
-        value_cny=Sum("value_cny"),
+        total_value=Sum("value_cny"),
         sei_projects=Count("id", filter=sei_q),
         sei_value=Sum("value_cny", filter=sei_q),
     )
-    total_value = totals["value_cny"] or ZERO
+    total_value = totals["total_value"] or ZERO
     usd_rate = usd_rate_on(usd_on) if usd_on else None
     by_sei = {
         row["sei_industry"]: row
