@@ -1,1 +1,13 @@
 """Shared fixtures: the reference data is loaded once per test database."""
+
+import pytest
+
+from investpromo.core.reference import load_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with regions, industries and SEI mappings loaded once."""
+    # Tests marked transaction=True flush the database afterwards and so remove this data.
+    with django_db_blocker.unblock():
+        load_reference_data()
