@@ -16,8 +16,12 @@ def region(code: str) -> Region:
 
 def make_event(slug="test-event", start=dt.date(2024, 8, 31), host="230100", **kwargs):
     return create_event(
-        actor=system_user(), slug=slug, name=kwargs.pop("name", "测试推介会"), start_date=start,
-        host_region=region(host), **kwargs,
+        actor=system_user(),
+        slug=slug,
+        name=kwargs.pop("name", "测试推介会"),
+        start_date=start,
+        host_region=region(host),
+        **kwargs,
     )
 
 
@@ -25,8 +29,16 @@ def make_org(name="测试投资有限公司", home="440300", **kwargs):
     return create_organisation(actor=system_user(), name=name, home_region=region(home), **kwargs)
 
 
-def make_project(*, event=None, name="测试项目", investor=None, value="100000000", dest="230103",
-                 origin=None, **kwargs):
+def make_project(
+    *,
+    event=None,
+    name="测试项目",
+    investor=None,
+    value="100000000",
+    dest="230103",
+    origin=None,
+    **kwargs,
+):
     investor = investor or make_org()
     return create_project(
         actor=kwargs.pop("actor", system_user()),

@@ -30,7 +30,11 @@ def snapshot(instance: models.Model) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in {"created_at", "updated_at"}:
             continue
-        data[field.attname] = _json_value(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # As the database will return it, so an unsaved and a reloaded record compare equal.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        data[field.attname] = _json_value(value)
     return data
 
 

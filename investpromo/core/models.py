@@ -25,7 +25,9 @@ class ChangeLog(models.Model):
     object_repr = models.CharField(max_length=300)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    source = models.CharField(max_length=300, blank=True, help_text="e.g. cli, web, api, import file")
+    source = models.CharField(
+        max_length=300, blank=True, help_text="e.g. cli, web, api, import file"
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

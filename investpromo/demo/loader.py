@@ -18,10 +18,10 @@ from investpromo.events.services import add_participant, create_event
 from investpromo.geo.resolver import resolve_region
 from investpromo.orgs.models import Organisation
 from investpromo.orgs.services import create_organisation
-from investpromo.projects.models import ExchangeRate, Project
+from investpromo.projects.models import ExchangeRate
 from investpromo.projects.rates import RateBook, set_exchange_rate
 from investpromo.projects.services import create_project
-from investpromo.sectors.models import IndustryCategory, SEIClassMapping, SEIIndustry
+from investpromo.sectors.models import IndustryCategory, SEIIndustry
 
 DEMO_SLUG = "hlj-industry-transfer-2024"
 DEMO_SEED = 20240831
@@ -29,7 +29,7 @@ DEMO_PROJECTS = 172
 DEMO_TOTAL_WAN = 25_656_000  # 256.56 billion yuan, in 万元
 DEMO_SEI_WAN = 17_805_264  # exactly 69.4 % of the total
 DEMO_USD_RATE = Decimal("7.10")
-DEMO_MARK = "（示例）"
+DEMO_MARK = "(示例)"  # as stored: names are NFKC-normalised
 SOURCE = (
     "Xinhua, 2024-09-05: the Heilongjiang industry transfer promotion event (Harbin, "
     "2024-08-31 to 2024-09-01) signed 172 projects worth 256.56 billion yuan (about 36 billion "
@@ -47,42 +47,116 @@ NAMED_PARTICIPANTS = [
 ]
 
 ORIGINS = [  # (region, weight)
-    ("广东省深圳市", 30), ("浙江省宁波市", 18), ("上海市", 12), ("北京市", 10),
-    ("江苏省苏州市", 8), ("广东省广州市", 6), ("浙江省杭州市", 6), ("山东省青岛市", 4),
-    ("福建省厦门市", 3), ("香港特别行政区", 3),
+    ("广东省深圳市", 30),
+    ("浙江省宁波市", 18),
+    ("上海市", 12),
+    ("北京市", 10),
+    ("江苏省苏州市", 8),
+    ("广东省广州市", 6),
+    ("浙江省杭州市", 6),
+    ("山东省青岛市", 4),
+    ("福建省厦门市", 3),
+    ("香港特别行政区", 3),
 ]
 DESTINATIONS = [
-    ("哈尔滨市", 30), ("黑龙江省哈尔滨市松北区", 8), ("黑龙江省哈尔滨市平房区", 6),
-    ("大庆市", 14), ("齐齐哈尔市", 9), ("牡丹江市", 7), ("佳木斯市", 6), ("绥化市", 6),
-    ("鸡西市", 3), ("双鸭山市", 3), ("黑河市", 3), ("伊春市", 2), ("七台河市", 2), ("鹤岗市", 2),
+    ("哈尔滨市", 30),
+    ("黑龙江省哈尔滨市松北区", 8),
+    ("黑龙江省哈尔滨市平房区", 6),
+    ("大庆市", 14),
+    ("齐齐哈尔市", 9),
+    ("牡丹江市", 7),
+    ("佳木斯市", 6),
+    ("绥化市", 6),
+    ("鸡西市", 3),
+    ("双鸭山市", 3),
+    ("黑河市", 3),
+    ("伊春市", 2),
+    ("七台河市", 2),
+    ("鹤岗市", 2),
     ("大兴安岭地区", 1),
 ]
+# Products with the GB/T 4754 class each belongs to (the SEI list maps the class to the industry).
 SEI_PRODUCTS = {
-    1: ["工业互联网平台", "智能算力中心", "信创软件研发基地", "数据标注基地", "智能传感器"],
-    2: ["智能装备制造基地", "航空零部件", "工业机器人", "高端数控机床", "卫星应用终端"],
-    3: ["石墨新材料", "碳纤维复合材料", "高性能合金", "特种陶瓷", "石墨烯导热膜"],
-    4: ["生物发酵", "生物医药产业园", "动物疫苗", "合成生物", "中药提取"],
-    5: ["新能源汽车零部件", "动力电池回收", "氢燃料电池系统", "充换电设施"],
-    6: ["风光储一体化", "生物质发电", "绿色氢能", "光伏组件"],
-    7: ["秸秆综合利用", "固废资源化", "节能环保装备", "污水处理"],
-    8: ["数字文创园", "动漫游戏研发", "数字内容制作"],
+    1: [
+        ("工业互联网平台", "6431"),
+        ("智能算力中心", "6550"),
+        ("信创软件研发基地", "6513"),
+        ("集成电路设计中心", "6520"),
+        ("智能传感器", "3983"),
+    ],
+    2: [
+        ("工业机器人", "3491"),
+        ("航空零部件", "3744"),
+        ("高端数控机床", "3421"),
+        ("增材制造装备", "3493"),
+        ("北斗导航终端", "4023"),
+    ],
+    3: [
+        ("石墨新材料", "3091"),
+        ("碳纤维复合材料", "3062"),
+        ("高性能铝合金", "3240"),
+        ("特种陶瓷", "3073"),
+        ("新材料中试基地", "7513"),
+    ],
+    4: [
+        ("生物发酵", "1495"),
+        ("生物医药产业园", "2761"),
+        ("动物疫苗", "2762"),
+        ("北药中成药", "2740"),
+        ("医疗器械", "3584"),
+    ],
+    5: [
+        ("新能源汽车整车", "3612"),
+        ("新能源汽车零部件", "3670"),
+        ("动力电池", "3841"),
+        ("充电设施", "5267"),
+    ],
+    6: [("风电场", "4415"), ("光伏电站", "4416"), ("生物质发电", "4417"), ("光伏组件", "3825")],
+    7: [
+        ("秸秆综合利用", "0519"),
+        ("环保装备制造", "3591"),
+        ("水处理药剂", "2666"),
+        ("畜禽粪污资源化", "0532"),
+    ],
+    8: [
+        ("数字文创园", "6579"),
+        ("动漫游戏研发", "6572"),
+        ("数字出版", "8626"),
+        ("影视制作基地", "8730"),
+    ],
 }
 SEI_WEIGHTS = {1: 26, 2: 18, 3: 16, 4: 12, 5: 8, 6: 10, 7: 6, 8: 4}
 OTHER_PRODUCTS = [
-    ("冰雪文旅综合体", "8720"), ("森林康养旅游", "7852"), ("寒地黑土大米加工", "1311"),
-    ("绿色食品加工", "1391"), ("乳制品加工", "1441"), ("冷链物流园", "5951"),
-    ("现代农业示范园", "0111"), ("大豆精深加工", "1331"), ("肉牛养殖", "0311"),
-    ("商贸综合体", "7221"),
+    ("冰雪文旅综合体", "7861"),
+    ("森林康养旅游", "7862"),
+    ("寒地黑土大米加工", "1311"),
+    ("玉米淀粉加工", "1391"),
+    ("乳制品加工", "1441"),
+    ("粮食仓储物流园", "5951"),
+    ("现代农业示范园", "0111"),
+    ("大豆精深加工", "1331"),
+    ("肉牛养殖", "0311"),
+    ("休闲观光农业", "9030"),
 ]
 NAME_PARTS_A = "澜拓启衡砺曜棠翊骁昀璟珩岚湛沐峤煜翀霁澄"
 NAME_PARTS_B = "科创源泽远航汇达盛通"
 NAME_SUFFIX = {
-    1: "智能科技有限公司", 2: "装备制造有限公司", 3: "新材料有限公司", 4: "生物科技有限公司",
-    5: "新能源汽车科技有限公司", 6: "新能源有限公司", 7: "环保科技有限公司", 8: "文化传媒有限公司",
+    1: "智能科技有限公司",
+    2: "装备制造有限公司",
+    3: "新材料有限公司",
+    4: "生物科技有限公司",
+    5: "新能源汽车科技有限公司",
+    6: "新能源有限公司",
+    7: "环保科技有限公司",
+    8: "文化传媒有限公司",
     0: "实业有限公司",
 }
 # USD signings with values that convert exactly at the illustrative rate.
-USD_VALUES = [(Decimal("50000000"), True), (Decimal("120000000"), True), (Decimal("30000000"), False)]
+USD_VALUES = [
+    (Decimal("50000000"), True),
+    (Decimal("120000000"), True),
+    (Decimal("30000000"), False),
+]
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -108,20 +182,6 @@ def _value_text(wan: int) -> str:
     return f"{wan}万元"
 
 
-def _classes_for(industry: SEIIndustry) -> list[str]:
-    mapped = (
-        SEIClassMapping.objects.filter(sei_industry=industry, partial=False)
-        .order_by("industry_class_id")
-        .values_list("industry_class_id", flat=True)
-    )
-    single = {
-        code
-        for code in mapped
-        if SEIClassMapping.objects.filter(industry_class_id=code).count() == 1
-    }
-    return sorted(single)
-
-
 @transaction.atomic
 def load_demo(*, actor) -> tuple[Event, bool]:
     """Load the example event (idempotent: an existing demo event is left as it is)."""
@@ -133,8 +193,12 @@ def load_demo(*, actor) -> tuple[Event, bool]:
     start = dt.date(2024, 8, 31)
     if not ExchangeRate.objects.filter(currency="USD", date__lte=start).exists():
         set_exchange_rate(
-            actor=actor, currency="USD", cny_per_unit=DEMO_USD_RATE, date=start,
-            source="illustrative rate for the example data, not an official fixing", via="demo",
+            actor=actor,
+            currency="USD",
+            cny_per_unit=DEMO_USD_RATE,
+            date=start,
+            source="illustrative rate for the example data, not an official fixing",
+            via="demo",
         )
     event = create_event(
         actor=actor,
@@ -155,22 +219,32 @@ def load_demo(*, actor) -> tuple[Event, bool]:
     )
     for name, home, kind in NAMED_PARTICIPANTS:
         organisation = Organisation.objects.filter(name=name).first() or create_organisation(
-            actor=actor, name=name, home_region=resolve_region(home), kind=kind, is_demo=True,
+            actor=actor,
+            name=name,
+            home_region=resolve_region(home),
+            kind=kind,
+            is_demo=True,
             via="demo",
         )
-        add_participant(actor=actor, event=event, organisation=organisation,
-                        role="participant named in the Xinhua report", via="demo")
+        add_participant(
+            actor=actor,
+            event=event,
+            organisation=organisation,
+            role="participant named in the Xinhua report",
+            via="demo",
+        )
 
     industries = {i.code: i for i in SEIIndustry.objects.all()}
-    classes = {code: _classes_for(industries[code]) for code in SEI_WEIGHTS}
-    other_classes = set(IndustryCategory.objects.filter(
-        code__in=[c for _, c in OTHER_PRODUCTS]).values_list("code", flat=True))
+    classes = {
+        c.code: c for c in IndustryCategory.objects.filter(level=IndustryCategory.Level.CLASS)
+    }
 
     usd_sei = [v for v, sei in USD_VALUES if sei]
     usd_other = [v for v, sei in USD_VALUES if not sei]
     sei_count, unspecified = 112, 4
     sei_wan = _split(
-        rng, DEMO_SEI_WAN - sum(int(v * DEMO_USD_RATE / 10000) for v in usd_sei),
+        rng,
+        DEMO_SEI_WAN - sum(int(v * DEMO_USD_RATE / 10000) for v in usd_sei),
         sei_count - len(usd_sei),
     )
     other_wan = _split(
@@ -183,7 +257,7 @@ def load_demo(*, actor) -> tuple[Event, bool]:
     rng.shuffle(plans)
 
     rates = RateBook()
-    investors: list[Organisation] = []
+    investors: dict[int, list[Organisation]] = {}
     used_names: set[str] = set()
     used_projects: set[tuple[int, str]] = set()
     unspecified_left = unspecified
@@ -191,33 +265,39 @@ def load_demo(*, actor) -> tuple[Event, bool]:
         sei_code = _pick(rng, [(str(c), w) for c, w in SEI_WEIGHTS.items()]) if is_sei else "0"
         sei_code = int(sei_code)
         origin = resolve_region(_pick(rng, ORIGINS))
-        if investors and rng.random() < 0.12:
-            investor = rng.choice(investors)
+        if investors.get(sei_code) and rng.random() < 0.12:
+            investor = rng.choice(investors[sei_code])
         else:
             while True:
                 short = origin.short_name
-                name = (f"{short}{rng.choice(NAME_PARTS_A)}{rng.choice(NAME_PARTS_B)}"
-                        f"{NAME_SUFFIX[sei_code]}{DEMO_MARK}")
+                name = (
+                    f"{short}{rng.choice(NAME_PARTS_A)}{rng.choice(NAME_PARTS_B)}"
+                    f"{NAME_SUFFIX[sei_code]}{DEMO_MARK}"
+                )
                 if name not in used_names:
                     used_names.add(name)
                     break
             investor = create_organisation(
                 actor=actor, name=name, home_region=origin, is_demo=True, via="demo"
             )
-            investors.append(investor)
+            investors.setdefault(sei_code, []).append(investor)
         if is_sei:
-            product = rng.choice(SEI_PRODUCTS[sei_code])
-            industry_class = rng.choice(classes[sei_code]) if classes[sei_code] else None
+            product, class_code = rng.choice(SEI_PRODUCTS[sei_code])
             if unspecified_left and rng.random() < 0.05:
-                status, sei_industry, unspecified_left = "sei_unspecified", None, unspecified_left - 1
+                status, sei_industry, unspecified_left = (
+                    "sei_unspecified",
+                    None,
+                    unspecified_left - 1,
+                )
             else:
                 status, sei_industry = "sei", industries[sei_code]
         else:
-            product, industry_class = rng.choice(OTHER_PRODUCTS)
-            industry_class = industry_class if industry_class in other_classes else None
+            product, class_code = rng.choice(OTHER_PRODUCTS)
             status, sei_industry = "not_sei", None
         home = investor.home_region
-        project_name = f"{investor.name.removesuffix(DEMO_MARK)[len(home.short_name):][:2]}{product}项目"
+        project_name = (
+            f"{investor.name.removesuffix(DEMO_MARK)[len(home.short_name) :][:2]}{product}项目"
+        )
         while (investor.pk, project_name) in used_projects:
             project_name = project_name.removesuffix("项目") + "二期项目"
         used_projects.add((investor.pk, project_name))
@@ -233,14 +313,15 @@ def load_demo(*, actor) -> tuple[Event, bool]:
             origin_region=home,
             destination_region=resolve_region(_pick(rng, DESTINATIONS)),
             signing_date=start if rng.random() < 0.8 else dt.date(2024, 9, 1),
-            agreement_type=rng.choices(
-                ["contract", "framework", "intent"], weights=[60, 25, 15])[0],
+            agreement_type=rng.choices(["contract", "framework", "intent"], weights=[60, 25, 15])[
+                0
+            ],
             contract_value=value,
             currency=currency,
             value_text=text,
             sei_status=status,
             sei_industry=sei_industry,
-            industry_class=IndustryCategory.objects.get(code=industry_class) if industry_class else None,
+            industry_class=classes[class_code],
             notes="示例数据 / example data",
             source_ref=f"demo#{index}",
             is_demo=True,

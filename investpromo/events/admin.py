@@ -6,8 +6,18 @@ from investpromo.core.admin import ServiceAdmin
 from investpromo.events import services
 from investpromo.events.models import Event
 
-EVENT_FIELDS = ["slug", "name", "name_en", "start_date", "end_date", "host_region", "organiser",
-                "description", "source", "is_demo"]
+EVENT_FIELDS = [
+    "slug",
+    "name",
+    "name_en",
+    "start_date",
+    "end_date",
+    "host_region",
+    "organiser",
+    "description",
+    "source",
+    "is_demo",
+]
 
 
 @admin.register(Event)

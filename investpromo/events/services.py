@@ -12,8 +12,15 @@ from investpromo.events.models import Event, Participant
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EDITABLE = {
-    "name", "name_en", "start_date", "end_date", "host_region", "organiser", "description",
-    "source", "is_demo",
+    "name",
+    "name_en",
+    "start_date",
+    "end_date",
+    "host_region",
+    "organiser",
+    "description",
+    "source",
+    "is_demo",
 }
 
 
@@ -56,11 +63,20 @@ def create_event(
     if Event.objects.filter(slug=slug).exists():
         raise UserError(f"an event with slug {slug!r} already exists", field="slug")
     event = Event.objects.create(
-        slug=slug, name=name.strip(), name_en=name_en.strip(), start_date=start_date,
-        end_date=end_date, host_region=host_region, organiser=organiser.strip(),
-        description=description, source=source, is_demo=is_demo,
+        slug=slug,
+        name=name.strip(),
+        name_en=name_en.strip(),
+        start_date=start_date,
+        end_date=end_date,
+        host_region=host_region,
+        organiser=organiser.strip(),
+        description=description,
+        source=source,
+        is_demo=is_demo,
     )
-    record_change(actor=actor, instance=event, action="create", before=None, after=snapshot(event), source=via)
+    record_change(
+        actor=actor, instance=event, action="create", before=None, after=snapshot(event), source=via
+    )
     return event
 
 
@@ -76,7 +92,14 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
         setattr(event, field, value)
     _check(slug=event.slug, name=event.name, start_date=event.start_date, end_date=event.end_date)
     event.save()
-    record_change(actor=actor, instance=event, action="update", before=before, after=snapshot(event), source=via)
+    record_change(
+        actor=actor,
+        instance=event,
+        action="update",
+        before=before,
+        after=snapshot(event),
+        source=via,
+    )
     return event
 
 
@@ -89,18 +112,36 @@ def delete_event(*, actor, event: Event, via: str = "") -> None:
             f"event {event.slug} has {event.projects.count()} projects: delete or move them first"
         )
     for participant in event.participants.all():
-        record_change(actor=actor, instance=participant, action="delete", before=snapshot(participant), after=None, source=via)
-    record_change(actor=actor, instance=event, action="delete", before=snapshot(event), after=None, source=via)
+        record_change(
+            actor=actor,
+            instance=participant,
+            action="delete",
+            before=snapshot(participant),
+            after=None,
+            source=via,
+        )
+    record_change(
+        actor=actor, instance=event, action="delete", before=snapshot(event), after=None, source=via
+    )
     event.delete()
 
 
 @transaction.atomic
-def add_participant(*, actor, event: Event, organisation, role: str = "", via: str = "") -> Participant:
+def add_participant(
+    *, actor, event: Event, organisation, role: str = "", via: str = ""
+) -> Participant:
     """Record that an organisation took part in an event (idempotent)."""
     ensure_administrator(actor, "events")
     participant, created = Participant.objects.get_or_create(
         event=event, organisation=organisation, defaults={"role": role}
     )
     if created:
-        record_change(actor=actor, instance=participant, action="create", before=None, after=snapshot(participant), source=via)
+        record_change(
+            actor=actor,
+            instance=participant,
+            action="create",
+            before=None,
+            after=snapshot(participant),
+            source=via,
+        )
     return participant

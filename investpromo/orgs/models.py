@@ -19,7 +19,10 @@ class Organisation(models.Model):
     # NFKC, trimmed, whitespace collapsed, case-folded: how imports recognise the same name.
     normalized_name = models.CharField(max_length=200, db_index=True)
     aliases = models.JSONField(default=list, blank=True)
-    uscc = models.CharField("unified social credit code", max_length=18, null=True, blank=True)
+    # NULL, not "", for "unknown": the unique constraint must ignore organisations without one.
+    uscc = models.CharField(  # noqa: DJ001
+        "unified social credit code", max_length=18, null=True, blank=True
+    )
     home_region = models.ForeignKey(
         "geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

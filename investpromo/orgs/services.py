@@ -58,14 +58,20 @@ def create_organisation(
         is_demo=is_demo,
     )
     record_change(
-        actor=actor, instance=organisation, action="create", before=None,
-        after=snapshot(organisation), source=via,
+        actor=actor,
+        instance=organisation,
+        action="create",
+        before=None,
+        after=snapshot(organisation),
+        source=via,
     )
     return organisation
 
 
 @transaction.atomic
-def update_organisation(*, actor, organisation: Organisation, via: str = "", **changes) -> Organisation:
+def update_organisation(
+    *, actor, organisation: Organisation, via: str = "", **changes
+) -> Organisation:
     """Change an organisation's fields; a rename keeps the old name as an alias."""
     ensure_can_write_organisations(actor)
     unknown = set(changes) - _EDITABLE
@@ -86,8 +92,12 @@ def update_organisation(*, actor, organisation: Organisation, via: str = "", **c
         setattr(organisation, field, value)
     organisation.save()
     record_change(
-        actor=actor, instance=organisation, action="update", before=before,
-        after=snapshot(organisation), source=via,
+        actor=actor,
+        instance=organisation,
+        action="update",
+        before=before,
+        after=snapshot(organisation),
+        source=via,
     )
     return organisation
 
@@ -99,14 +109,24 @@ def delete_organisation(*, actor, organisation: Organisation, via: str = "") -> 
     if organisation.projects.exists() or organisation.co_invested_projects.exists():
         raise UserError(f"{organisation.name} is an investor in projects and cannot be deleted")
     record_change(
-        actor=actor, instance=organisation, action="delete", before=snapshot(organisation),
-        after=None, source=via,
+        actor=actor,
+        instance=organisation,
+        action="delete",
+        before=snapshot(organisation),
+        after=None,
+        source=via,
     )
     organisation.delete()
 
 
 def find_or_create_investor(
-    *, actor, name: str, uscc: str | None = None, home_region=None, is_demo: bool = False, via: str = ""
+    *,
+    actor,
+    name: str,
+    uscc: str | None = None,
+    home_region=None,
+    is_demo: bool = False,
+    via: str = "",
 ) -> tuple[Organisation, bool]:
     """The organisation with this USCC (or, without one, this normalised name), created if new."""
     code = validate_uscc(uscc) if uscc and str(uscc).strip() else None

@@ -8,19 +8,48 @@ from investpromo.projects.models import ExchangeRate, Project
 from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
 
 PROJECT_INPUT_FIELDS = [
-    "event", "name", "investor", "origin_region", "destination_region", "signing_date",
-    "agreement_type", "contract_value", "currency", "value_text", "value_approximate",
-    "sei_status", "sei_industry", "industry_class", "industry_text", "notes", "extra",
+    "event",
+    "name",
+    "investor",
+    "origin_region",
+    "destination_region",
+    "signing_date",
+    "agreement_type",
+    "contract_value",
+    "currency",
+    "value_text",
+    "value_approximate",
+    "sei_status",
+    "sei_industry",
+    "industry_class",
+    "industry_text",
+    "notes",
+    "extra",
 ]
 
 
 @admin.register(Project)
 class ProjectAdmin(ServiceAdmin):
-    list_display = ["name", "investor", "destination_region", "value_cny", "sei_status", "event", "is_demo"]
+    list_display = [
+        "name",
+        "investor",
+        "destination_region",
+        "value_cny",
+        "sei_status",
+        "event",
+        "is_demo",
+    ]
     list_filter = ["event", "sei_status", "agreement_type", "sei_industry", "is_demo"]
     search_fields = ["name", "investor__name"]
     raw_id_fields = ["investor", "origin_region", "destination_region", "industry_class"]
-    fields = [*PROJECT_INPUT_FIELDS, "value_cny", "rate_date", "rate_cny_per_unit", "source_ref", "version"]
+    fields = [
+        *PROJECT_INPUT_FIELDS,
+        "value_cny",
+        "rate_date",
+        "rate_cny_per_unit",
+        "source_ref",
+        "version",
+    ]
     readonly_fields = ["value_cny", "rate_date", "rate_cny_per_unit", "source_ref", "version"]
     list_select_related = ["investor", "destination_region", "event"]
 

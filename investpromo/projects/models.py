@@ -53,9 +53,7 @@ class Project(models.Model):
     origin_region = models.ForeignKey(
         "geo.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    destination_region = models.ForeignKey(
-        "geo.Region", on_delete=models.PROTECT, related_name="+"
-    )
+    destination_region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+")
     signing_date = models.DateField(null=True, blank=True)
     agreement_type = models.CharField(
         max_length=12, choices=AgreementType.choices, default=AgreementType.UNSPECIFIED
@@ -84,7 +82,9 @@ class Project(models.Model):
     industry_text = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     extra = models.JSONField(default=dict, blank=True, help_text="columns the importer kept as is")
-    source_ref = models.CharField(max_length=300, blank=True, help_text="file!sheet!row it came from")
+    source_ref = models.CharField(
+        max_length=300, blank=True, help_text="file!sheet!row it came from"
+    )
     is_demo = models.BooleanField(default=False, help_text="synthetic example data")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

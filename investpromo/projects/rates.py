@@ -12,7 +12,21 @@ from investpromo.core.errors import UserError
 from investpromo.projects.models import ExchangeRate
 
 FEN = Decimal("0.01")
-CURRENCIES = ("CNY", "USD", "HKD", "EUR", "JPY", "GBP", "KRW", "SGD", "AUD", "CAD", "CHF", "TWD", "MOP")
+CURRENCIES = (
+    "CNY",
+    "USD",
+    "HKD",
+    "EUR",
+    "JPY",
+    "GBP",
+    "KRW",
+    "SGD",
+    "AUD",
+    "CAD",
+    "CHF",
+    "TWD",
+    "MOP",
+)
 
 
 def to_fen(value: Decimal) -> Decimal:
@@ -41,7 +55,13 @@ def parse_rate(text) -> Decimal:
 
 @transaction.atomic
 def set_exchange_rate(
-    *, actor, currency: str, cny_per_unit: Decimal | str, date: dt.date, source: str = "", via: str = ""
+    *,
+    actor,
+    currency: str,
+    cny_per_unit: Decimal | str,
+    date: dt.date,
+    source: str = "",
+    via: str = "",
 ) -> tuple[ExchangeRate, bool]:
     """Create or replace the rate of a currency on a date; returns (rate, created)."""
     ensure_administrator(actor, "exchange rates")
@@ -54,13 +74,27 @@ def set_exchange_rate(
         rate = ExchangeRate.objects.create(
             currency=currency, date=date, cny_per_unit=rate_value, source=source
         )
-        record_change(actor=actor, instance=rate, action="create", before=None, after=snapshot(rate), source=via)
+        record_change(
+            actor=actor,
+            instance=rate,
+            action="create",
+            before=None,
+            after=snapshot(rate),
+            source=via,
+        )
         return rate, True
     before = snapshot(existing)
     existing.cny_per_unit = rate_value
     existing.source = source or existing.source
     existing.save()
-    record_change(actor=actor, instance=existing, action="update", before=before, after=snapshot(existing), source=via)
+    record_change(
+        actor=actor,
+        instance=existing,
+        action="update",
+        before=before,
+        after=snapshot(existing),
+        source=via,
+    )
     return existing, False
 
 
@@ -69,7 +103,9 @@ def delete_exchange_rate(*, actor, rate: ExchangeRate, via: str = "") -> None:
     """Remove a rate; projects keep the rate they were converted at."""
     ensure_administrator(actor, "exchange rates")
     before = snapshot(rate)
-    record_change(actor=actor, instance=rate, action="delete", before=before, after=None, source=via)
+    record_change(
+        actor=actor, instance=rate, action="delete", before=before, after=None, source=via
+    )
     rate.delete()
 
 
@@ -112,6 +148,4 @@ class RateBook:
 
 def rate_on(currency: str, on: dt.date) -> ExchangeRate | None:
     """The latest rate of a currency on or before a date, or None."""
-    return (
-        ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
-    )
+    return ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()

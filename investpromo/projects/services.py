@@ -15,10 +15,25 @@ from investpromo.projects.rates import RateBook, normalize_currency
 
 EDITABLE_FIELDS = frozenset(
     {
-        "event", "name", "investor", "origin_region", "destination_region", "signing_date",
-        "agreement_type", "contract_value", "currency", "value_text", "value_approximate",
-        "sei_status", "sei_industry", "industry_class", "industry_text", "notes", "extra",
-        "source_ref", "is_demo",
+        "event",
+        "name",
+        "investor",
+        "origin_region",
+        "destination_region",
+        "signing_date",
+        "agreement_type",
+        "contract_value",
+        "currency",
+        "value_text",
+        "value_approximate",
+        "sei_status",
+        "sei_industry",
+        "industry_class",
+        "industry_text",
+        "notes",
+        "extra",
+        "source_ref",
+        "is_demo",
     }
 )
 
@@ -51,15 +66,22 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
             field="destination_region",
         )
     if project.agreement_type not in Project.AgreementType.values:
-        raise UserError(f"unknown agreement type {project.agreement_type!r}", field="agreement_type")
+        raise UserError(
+            f"unknown agreement type {project.agreement_type!r}", field="agreement_type"
+        )
     if project.sei_status not in Project.SEIStatus.values:
         raise UserError(f"unknown SEI status {project.sei_status!r}", field="sei_status")
     if project.sei_industry_id is not None:
         project.sei_status = Project.SEIStatus.SEI
     elif project.sei_status == Project.SEIStatus.SEI:
-        raise UserError("an SEI project needs its industry (1-9), or use 'SEI, unspecified'", field="sei_industry")
+        raise UserError(
+            "an SEI project needs its industry (1-9), or use 'SEI, unspecified'",
+            field="sei_industry",
+        )
     if project.industry_class_id is not None and project.industry_class.level != 4:
-        raise UserError("the industry code must be a GB/T 4754 class (4 digits)", field="industry_class")
+        raise UserError(
+            "the industry code must be a GB/T 4754 class (4 digits)", field="industry_class"
+        )
     value = project.contract_value
     if not isinstance(value, Decimal):
         raise UserError("the contract value must be an exact decimal", field="contract_value")
@@ -115,12 +137,25 @@ def create_project(
     """Validate, convert to CNY at the dated rate, save and audit one project."""
     ensure_can_write_projects_in(actor, destination_region)
     project = Project(
-        name=name, investor=investor, destination_region=destination_region,
-        contract_value=contract_value, currency=currency, value_text=value_text,
-        value_approximate=value_approximate, event=event, origin_region=origin_region,
-        signing_date=signing_date, agreement_type=agreement_type, sei_status=sei_status,
-        sei_industry=sei_industry, industry_class=industry_class, industry_text=industry_text,
-        notes=notes, extra=extra or {}, source_ref=source_ref, is_demo=is_demo,
+        name=name,
+        investor=investor,
+        destination_region=destination_region,
+        contract_value=contract_value,
+        currency=currency,
+        value_text=value_text,
+        value_approximate=value_approximate,
+        event=event,
+        origin_region=origin_region,
+        signing_date=signing_date,
+        agreement_type=agreement_type,
+        sei_status=sei_status,
+        sei_industry=sei_industry,
+        industry_class=industry_class,
+        industry_text=industry_text,
+        notes=notes,
+        extra=extra or {},
+        source_ref=source_ref,
+        is_demo=is_demo,
     )
     validate_and_convert(project, rates=rates)
     project.save()
@@ -128,7 +163,9 @@ def create_project(
         project.co_investors.set(co_investors)
     after = snapshot(project)
     after["co_investor_ids"] = sorted(o.pk for o in co_investors)
-    record_change(actor=actor, instance=project, action="create", before=None, after=after, source=via)
+    record_change(
+        actor=actor, instance=project, action="create", before=None, after=after, source=via
+    )
     return project
 
 
@@ -166,17 +203,33 @@ def update_project(
         return current
     current.version += 1
     current.save()
-    record_change(actor=actor, instance=current, action="update", before=before, after=snapshot(current), source=via)
+    record_change(
+        actor=actor,
+        instance=current,
+        action="update",
+        before=before,
+        after=snapshot(current),
+        source=via,
+    )
     project.__dict__.update(current.__dict__)
     return current
 
 
 @transaction.atomic
-def delete_project(*, actor, project: Project, expected_version: int | None = None, via: str = "") -> None:
+def delete_project(
+    *, actor, project: Project, expected_version: int | None = None, via: str = ""
+) -> None:
     """Delete a project; its change log keeps what it was."""
     current = Project.objects.select_for_update().get(pk=project.pk)
     ensure_can_write_projects_in(actor, current.destination_region)
     if expected_version is not None and current.version != expected_version:
         raise Conflict(f"project {project.pk} was changed by someone else: reload and try again")
-    record_change(actor=actor, instance=current, action="delete", before=snapshot(current), after=None, source=via)
+    record_change(
+        actor=actor,
+        instance=current,
+        action="delete",
+        before=snapshot(current),
+        after=None,
+        source=via,
+    )
     current.delete()

@@ -37,7 +37,9 @@ def yuan_en(value: Decimal) -> str:
         return f"{_trim(value / BILLION, 2)} billion yuan"
     if value >= MILLION:
         return f"{_trim(value / MILLION, 2)} million yuan"
-    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f} yuan".replace(".00 ", " ")
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f} yuan".replace(
+        ".00 ", " "
+    )
 
 
 def usd_about_zh(value: Decimal) -> str:

@@ -40,8 +40,9 @@ def _breakdown(projects: QuerySet, region_expr, level_label: str) -> list[dict]:
     )
     rows = list(rows)
     names = dict(
-        Region.objects.filter(code__in=[r["group_code"] for r in rows if r["group_code"]])
-        .values_list("code", "name")
+        Region.objects.filter(
+            code__in=[r["group_code"] for r in rows if r["group_code"]]
+        ).values_list("code", "name")
     )
     result = [
         {

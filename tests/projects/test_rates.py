@@ -24,13 +24,19 @@ def test_conversion_uses_latest_rate_on_or_before_the_date():
     set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.00", date=dt.date(2024, 9, 5))
     book = RateBook()
     value, rate_date, rate = book.to_cny(Decimal("10000000"), "USD", dt.date(2024, 8, 31))
-    assert (value, rate_date, rate) == (Decimal("71234000.00"), dt.date(2024, 8, 30), Decimal("7.1234"))
+    assert (value, rate_date, rate) == (
+        Decimal("71234000.00"),
+        dt.date(2024, 8, 30),
+        Decimal("7.1234"),
+    )
     assert book.to_cny(Decimal("1"), "USD", dt.date(2024, 8, 30))[2] == Decimal("7.1234")
     assert book.to_cny(Decimal("1"), "USD", dt.date(2024, 8, 29))[2] == Decimal("7.10")
 
 
 def test_missing_rate_names_currency_and_date():
-    set_exchange_rate(actor=system_user(), currency="USD", cny_per_unit="7.1", date=dt.date(2024, 9, 1))
+    set_exchange_rate(
+        actor=system_user(), currency="USD", cny_per_unit="7.1", date=dt.date(2024, 9, 1)
+    )
     with pytest.raises(UserError) as error:
         RateBook().to_cny(Decimal("5"), "USD", dt.date(2024, 8, 31))
     assert "USD" in str(error.value) and "2024-08-31" in str(error.value)
@@ -39,14 +45,22 @@ def test_missing_rate_names_currency_and_date():
 
 
 def test_cny_needs_no_rate():
-    assert RateBook().to_cny(Decimal("12.345"), "CNY", dt.date(2024, 1, 1)) == (Decimal("12.35"), None, None)
+    assert RateBook().to_cny(Decimal("12.345"), "CNY", dt.date(2024, 1, 1)) == (
+        Decimal("12.35"),
+        None,
+        None,
+    )
 
 
 def test_setting_a_rate_is_audited_and_replacing_records_before_and_after():
     actor = system_user()
-    rate, created = set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.1", date=dt.date(2024, 8, 31))
+    rate, created = set_exchange_rate(
+        actor=actor, currency="USD", cny_per_unit="7.1", date=dt.date(2024, 8, 31)
+    )
     assert created
-    _, created = set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.2", date=dt.date(2024, 8, 31))
+    _, created = set_exchange_rate(
+        actor=actor, currency="USD", cny_per_unit="7.2", date=dt.date(2024, 8, 31)
+    )
     assert not created
     logs = list(ChangeLog.objects.filter(object_id=str(rate.pk)).order_by("id"))
     assert [log.action for log in logs] == ["create", "update"]
@@ -57,11 +71,17 @@ def test_setting_a_rate_is_audited_and_replacing_records_before_and_after():
 @pytest.mark.parametrize("bad", ["0", "-1", "abc", "NaN", "Infinity"])
 def test_rate_must_be_positive_number(bad):
     with pytest.raises(UserError):
-        set_exchange_rate(actor=system_user(), currency="USD", cny_per_unit=bad, date=dt.date(2024, 1, 1))
+        set_exchange_rate(
+            actor=system_user(), currency="USD", cny_per_unit=bad, date=dt.date(2024, 1, 1)
+        )
 
 
 def test_unknown_currency_and_cny_rate_are_refused():
     with pytest.raises(UserError, match="unknown currency"):
-        set_exchange_rate(actor=system_user(), currency="XYZ", cny_per_unit="1", date=dt.date(2024, 1, 1))
+        set_exchange_rate(
+            actor=system_user(), currency="XYZ", cny_per_unit="1", date=dt.date(2024, 1, 1)
+        )
     with pytest.raises(UserError, match="base currency"):
-        set_exchange_rate(actor=system_user(), currency="CNY", cny_per_unit="1", date=dt.date(2024, 1, 1))
+        set_exchange_rate(
+            actor=system_user(), currency="CNY", cny_per_unit="1", date=dt.date(2024, 1, 1)
+        )

@@ -15,9 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_converts_foreign_value_at_signing_date_rate_and_audits():
-    set_exchange_rate(actor=system_user(), currency="USD", cny_per_unit="7.1234", date=dt.date(2024, 8, 30))
-    project = make_project(value="10000000", currency="USD", value_text="1000万美元",
-                           signing_date=dt.date(2024, 8, 31))
+    set_exchange_rate(
+        actor=system_user(), currency="USD", cny_per_unit="7.1234", date=dt.date(2024, 8, 30)
+    )
+    project = make_project(
+        value="10000000", currency="USD", value_text="1000万美元", signing_date=dt.date(2024, 8, 31)
+    )
     assert project.value_cny == Decimal("71234000.00")
     assert project.rate_date == dt.date(2024, 8, 30)
     assert project.value_text == "1000万美元"
@@ -27,7 +30,9 @@ def test_create_converts_foreign_value_at_signing_date_rate_and_audits():
 
 
 def test_without_signing_date_the_event_start_dates_the_conversion():
-    set_exchange_rate(actor=system_user(), currency="HKD", cny_per_unit="0.91", date=dt.date(2024, 8, 1))
+    set_exchange_rate(
+        actor=system_user(), currency="HKD", cny_per_unit="0.91", date=dt.date(2024, 8, 1)
+    )
     event = make_event(start=dt.date(2024, 8, 31))
     project = make_project(event=event, value="100", currency="HKD")
     assert project.value_cny == Decimal("91.00")
@@ -61,8 +66,12 @@ def test_sei_industry_implies_sei_status():
 
 def test_update_recomputes_value_bumps_version_and_records_before_after():
     project = make_project(value="100000000")
-    update_project(actor=system_user(), project=project, contract_value=Decimal("250000000.5"),
-                   expected_version=1)
+    update_project(
+        actor=system_user(),
+        project=project,
+        contract_value=Decimal("250000000.5"),
+        expected_version=1,
+    )
     project.refresh_from_db()
     assert project.version == 2
     assert project.value_cny == Decimal("250000000.50")
@@ -77,7 +86,9 @@ def test_stale_update_is_refused_and_changes_nothing():
     project = make_project()
     update_project(actor=system_user(), project=project, name="新名称")
     with pytest.raises(Conflict):
-        update_project(actor=system_user(), project=project, name="旧视图的修改", expected_version=1)
+        update_project(
+            actor=system_user(), project=project, name="旧视图的修改", expected_version=1
+        )
     project.refresh_from_db()
     assert project.name == "新名称" and project.version == 2
 

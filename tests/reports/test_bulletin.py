@@ -2,7 +2,14 @@ from decimal import Decimal
 
 import pytest
 
-from investpromo.reports.bulletin import bulletin, percent, usd_about_en, usd_about_zh, yuan_en, yuan_zh
+from investpromo.reports.bulletin import (
+    bulletin,
+    percent,
+    usd_about_en,
+    usd_about_zh,
+    yuan_en,
+    yuan_zh,
+)
 
 
 def summary(**overrides):
@@ -10,8 +17,12 @@ def summary(**overrides):
         "projects": 172,
         "total_value_cny": "256560000000.00",
         "total_value_usd": "36135211267.61",
-        "sei": {"projects": 112, "value_cny": "178052640000.00", "share_by_value": 0.694,
-                "share_by_count": 0.651163},
+        "sei": {
+            "projects": 112,
+            "value_cny": "178052640000.00",
+            "share_by_value": 0.694,
+            "share_by_count": 0.651163,
+        },
     }
     base.update(overrides)
     return base

@@ -19,13 +19,31 @@ def small_event():
     set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.1234", date=dt.date(2024, 8, 30))
     set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.0", date=dt.date(2024, 9, 5))
     event = make_event(start=dt.date(2024, 8, 31), end_date=dt.date(2024, 9, 1))
-    make_project(event=event, name="甲", investor=make_org("深圳甲公司", "440300"),
-                 value="100000000", dest="230103", sei_industry=SEIIndustry.objects.get(code=1))
-    make_project(event=event, name="乙", investor=make_org("香港乙公司", "810000"),
-                 value="10000000", currency="USD", dest="230600", sei_status="sei_unspecified",
-                 signing_date=dt.date(2024, 8, 31))
-    make_project(event=event, name="丙", investor=make_org("宁波丙公司", "330200"),
-                 value="50000000", dest="230100")
+    make_project(
+        event=event,
+        name="甲",
+        investor=make_org("深圳甲公司", "440300"),
+        value="100000000",
+        dest="230103",
+        sei_industry=SEIIndustry.objects.get(code=1),
+    )
+    make_project(
+        event=event,
+        name="乙",
+        investor=make_org("香港乙公司", "810000"),
+        value="10000000",
+        currency="USD",
+        dest="230600",
+        sei_status="sei_unspecified",
+        signing_date=dt.date(2024, 8, 31),
+    )
+    make_project(
+        event=event,
+        name="丙",
+        investor=make_org("宁波丙公司", "330200"),
+        value="50000000",
+        dest="230100",
+    )
     return event
 
 
@@ -54,7 +72,9 @@ def test_hand_computed_event(small_event):
         {"code": "230600", "name": "大庆市", "projects": 1, "value_cny": "71234000.00"},
     ]
     assert [(r["code"], r["value_cny"]) for r in summary["by_origin_province"]] == [
-        ("440000", "100000000.00"), ("810000", "71234000.00"), ("330000", "50000000.00"),
+        ("440000", "100000000.00"),
+        ("810000", "71234000.00"),
+        ("330000", "50000000.00"),
     ]
 
 

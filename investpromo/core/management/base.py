@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.utils import OperationalError, ProgrammingError
 
 from investpromo.core.audit import system_user
 from investpromo.core.errors import UserError
@@ -35,6 +36,13 @@ class InvestPromoCommand(BaseCommand):
             return super().execute(*args, **options)
         except UserError as error:
             raise CommandError(str(error), returncode=2) from None
+        except (OperationalError, ProgrammingError) as error:
+            text = str(error)
+            if "no such table" in text or "does not exist" in text:
+                raise CommandError(
+                    "the database is not set up yet: run `investpromo setup` first", returncode=2
+                ) from None
+            raise
 
     def actor(self, options):
         """The account changes are recorded under."""

@@ -24,7 +24,9 @@ class Command(InvestPromoCommand):
             if options["currency"]:
                 rates = rates.filter(currency=options["currency"].upper())
             for rate in rates:
-                self.stdout.write(f"{rate.currency}\t{rate.date}\t{rate.cny_per_unit}\t{rate.source}")
+                self.stdout.write(
+                    f"{rate.currency}\t{rate.date}\t{rate.cny_per_unit}\t{rate.source}"
+                )
             return
         rate, created = set_exchange_rate(
             actor=self.actor(options),

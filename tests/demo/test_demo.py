@@ -1,0 +1,69 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from investpromo.core.audit import system_user
+from investpromo.demo.loader import DEMO_SLUG, NAMED_PARTICIPANTS, load_demo
+from investpromo.orgs.models import Organisation
+from investpromo.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_event():
+    event, created = load_demo(actor=system_user())
+    assert created
+    return event
+
+
+def test_report_reproduces_the_published_figures(demo_event, capsys):
+    call_command("report", "--event", DEMO_SLUG, "--format", "json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["projects"] == 172
+    assert report["total_value_cny"] == "256560000000.00"
+    assert round(report["sei"]["share_by_value"], 3) == 0.694
+    assert report["event"]["is_example_data"] is True
+    assert "synthetic" in report["note"]
+    call_command("report", "--event", DEMO_SLUG, "--format", "text", "--lang", "en")
+    text = capsys.readouterr().out
+    assert "172 projects" in text and "256.56 billion yuan" in text
+    assert "about 36 billion U.S. dollars" in text and "69.4 percent" in text
+    call_command("report", "--event", DEMO_SLUG, "--format", "text", "--lang", "zh")
+    assert "签约总额2565.6亿元（约合360亿美元）" in capsys.readouterr().out
+
+
+def test_named_organisations_are_participants_never_signatories(demo_event):
+    named = {name for name, _, _ in NAMED_PARTICIPANTS}
+    assert set(demo_event.participants.values_list("organisation__name", flat=True)) == named
+    signatories = set(Project.objects.values_list("investor__name", flat=True))
+    assert not signatories & named
+    assert all(name.endswith("(示例)") for name in signatories)
+
+
+def test_demo_is_labelled_and_idempotent(demo_event):
+    assert demo_event.is_demo
+    assert not Project.objects.filter(is_demo=False).exists()
+    assert Project.objects.filter(currency="USD").exists()
+    projects, orgs = Project.objects.count(), Organisation.objects.count()
+    _, created = load_demo(actor=system_user())
+    assert not created
+    assert (Project.objects.count(), Organisation.objects.count()) == (projects, orgs)
+
+
+def test_demo_identities_are_unique_within_the_event(demo_event):
+    pairs = list(Project.objects.values_list("investor_id", "normalized_name"))
+    assert len(pairs) == len(set(pairs)) == 172
+
+
+def test_each_project_class_fits_its_sei_industry(demo_event):
+    from investpromo.sectors.models import SEIClassMapping
+
+    mapped = set(SEIClassMapping.objects.values_list("industry_class_id", "sei_industry_id"))
+    mapped_classes = {code for code, _ in mapped}
+    for project in Project.objects.all():
+        if project.sei_status == "sei":
+            assert (project.industry_class_id, project.sei_industry_id) in mapped, project.name
+        elif project.sei_status == "not_sei":
+            assert project.industry_class_id not in mapped_classes, project.name
