@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "investpromo.events",
     "investpromo.projects",
     "investpromo.imports",
+    "investpromo.followup",
     "investpromo.reports",
     "investpromo.demo",
+    "investpromo.web",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,308 @@
+"""Reading the ledger: one filter definition shared by the web pages, exports and the API."""
+
+import datetime as dt
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from investpromo.core.errors import NotFound, UserError
+from investpromo.events.models import Event
+from investpromo.geo.models import Region
+from investpromo.geo.resolver import resolve_region
+from investpromo.orgs.models import Organisation
+from investpromo.projects.models import Project
+from investpromo.sectors.models import SEIIndustry
+
+# What a ledger row shows, fetched with the page instead of one query per row.
+LIST_RELATED = ("event", "investor", "destination_region", "origin_region", "sei_industry")
+
+# Sort keys as the URL names them; `id` last so that pages never overlap or skip rows.
+SORTS = {
+    "-date": (F("signing_date").desc(nulls_last=True), "-id"),
+    "date": (F("signing_date").asc(nulls_last=True), "id"),
+    "-value": ("-value_cny", "-id"),
+    "value": ("value_cny", "id"),
+    "name": ("normalized_name", "id"),
+    "-name": ("-normalized_name", "-id"),
+    "investor": ("investor__normalized_name", "id"),
+    "destination": ("destination_region_id", "id"),
+}
+DEFAULT_SORT = "-date"
+SORT_CHOICES = [
+    ("-date", _("Newest signing first")),
+    ("date", _("Oldest signing first")),
+    ("-value", _("Largest value first")),
+    ("value", _("Smallest value first")),
+    ("name", _("Project name")),
+    ("investor", _("Investor name")),
+    ("destination", _("Destination code")),
+]
+
+# SEI filter values besides an industry code 1-9.
+SEI_ANY, SEI_UNSPECIFIED, SEI_NONE = "any", "unspecified", "none"
+NO_REGION = "none"
+
+
+def code_prefix(region: Region) -> str:
+    """The code prefix all of a region's subdivisions share (GB/T 2260 codes nest)."""
+    return region.code[
+        : {Region.Level.PROVINCE: 2, Region.Level.PREFECTURE: 4}.get(region.level, 6)
+    ]
+
+
+class RegionField(forms.CharField):
+    """A region typed as a 6-digit code or a name (哈尔滨, 黑龙江省大庆市), cleaned to a Region."""
+
+    def __init__(self, *args, allow_none=False, **kwargs):
+        self.allow_none = allow_none
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        if self.allow_none and text == NO_REGION:
+            return NO_REGION
+        try:
+            return resolve_region(text)
+        except UserError as error:
+            raise forms.ValidationError(error.message) from None
+
+
+class RegionFilter(django_filters.Filter):
+    """Projects whose region (destination or origin) lies within the given one."""
+
+    field_class = RegionField
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if value == NO_REGION:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        # Through the related primary key: Django compares the project's own column, no join.
+        return qs.filter(**{f"{self.field_name}__code__startswith": code_prefix(value)})
+
+
+def _sei_choices():
+    # Built per form so the nine industry names come from the database (and its language).
+    industries = [
+        (str(i.code), f"{i.code} {i.name_zh} / {i.name_en}") for i in SEIIndustry.objects.all()
+    ]
+    return [
+        (SEI_ANY, _("Any strategic emerging industry")),
+        *industries,
+        (SEI_UNSPECIFIED, _("SEI, category unspecified")),
+        (SEI_NONE, _("Not SEI")),
+    ]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """The ledger's filters, search and sort, as GET parameters."""
+
+    event = django_filters.ModelChoiceFilter(
+        queryset=Event.objects.all(),
+        to_field_name="slug",
+        label=_("Event"),
+        empty_label=_("All events"),
+    )
+    destination = RegionFilter(
+        field_name="destination_region",
+        label=_("Destination"),
+        help_text=_("Code or name; includes its districts and counties"),
+    )
+    origin = RegionFilter(
+        field_name="origin_region",
+        label=_("Origin"),
+        allow_none=True,
+        help_text=_("Code or name, e.g. 广东 or 440000; “none” for unknown"),
+    )
+    sei = django_filters.ChoiceFilter(
+        choices=_sei_choices,
+        method="filter_sei",
+        label=_("SEI industry"),
+        empty_label=_("All"),
+    )
+    agreement = django_filters.ChoiceFilter(
+        field_name="agreement_type",
+        choices=Project.AgreementType.choices,
+        label=_("Agreement type"),
+        empty_label=_("All"),
+    )
+    value_min = django_filters.NumberFilter(
+        field_name="value_cny", lookup_expr="gte", label=_("Value from (yuan)"), min_value=0
+    )
+    value_max = django_filters.NumberFilter(
+        field_name="value_cny", lookup_expr="lte", label=_("Value to (yuan)"), min_value=0
+    )
+    signed_from = django_filters.DateFilter(
+        field_name="signing_date",
+        lookup_expr="gte",
+        label=_("Signed from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    signed_to = django_filters.DateFilter(
+        field_name="signing_date",
+        lookup_expr="lte",
+        label=_("Signed to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=100)
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label=_("Sort"), empty_label=None
+    )
+
+    class Meta:
+        model = Project
+        fields = ()
+
+    def filter_sei(self, qs, name, value):
+        if value == SEI_ANY:
+            return qs.exclude(sei_status=Project.SEIStatus.NOT_SEI)
+        if value == SEI_UNSPECIFIED:
+            return qs.filter(sei_status=Project.SEIStatus.SEI_UNSPECIFIED)
+        if value == SEI_NONE:
+            return qs.filter(sei_status=Project.SEIStatus.NOT_SEI)
+        return qs.filter(sei_industry_id=int(value))
+
+    def filter_search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(name__icontains=value) | Q(investor__name__icontains=value))
+
+    def filter_sort(self, qs, name, value):
+        # Sorting is applied last by project_ledger(); this only validates the choice.
+        return qs
+
+    @property
+    def sort_key(self) -> str:
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return DEFAULT_SORT
+
+
+def project_ledger(params, *, base: QuerySet | None = None) -> tuple[ProjectFilter, QuerySet]:
+    """The filter form and the matching projects, sorted; an invalid filter matches nothing."""
+    queryset = base if base is not None else Project.objects.all()
+    # Only filled-in parameters bind the form, so a bare /projects/ shows every project.
+    data = params.copy() if any(v for k, v in params.items() if k != "page") else None
+    project_filter = ProjectFilter(data, queryset=queryset)
+    if project_filter.is_bound and not project_filter.form.is_valid():
+        return project_filter, queryset.none()
+    projects = project_filter.qs if project_filter.is_bound else queryset
+    return project_filter, projects.order_by(*SORTS[project_filter.sort_key])
+
+
+def with_list_related(projects: QuerySet) -> QuerySet:
+    """Projects with what a ledger row shows joined in."""
+    return projects.select_related(*LIST_RELATED)
+
+
+def get_project(pk) -> Project:
+    """One project with everything its page shows, or NotFound."""
+    project = (
+        Project.objects.select_related(
+            *LIST_RELATED,
+            "industry_class",
+            "destination_region__parent",
+            "destination_region__parent__parent",
+            "origin_region__parent",
+            "origin_region__parent__parent",
+            "event__host_region",
+        )
+        .prefetch_related("co_investors")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise NotFound(f"no project with id {pk}")
+    return project
+
+
+def totals(projects: QuerySet) -> dict:
+    """Number of projects and their total CNY value."""
+    row = projects.order_by().aggregate(count=Count("id"), value=Sum("value_cny"))
+    return {"projects": row["count"], "value_cny": row["value"] or Decimal("0")}
+
+
+def includes_demo(projects: QuerySet) -> bool:
+    """Whether any of the projects is synthetic example data."""
+    return projects.filter(is_demo=True).exists()
+
+
+def signings_over_time(projects: QuerySet) -> dict:
+    """Projects and value per signing day (spans up to 92 days) or month; undated ones apart."""
+    dated = projects.exclude(signing_date__isnull=True).order_by()
+    span = dated.aggregate(first=Min("signing_date"), last=Max("signing_date"))
+    if span["first"] is None:
+        return {"unit": "day", "rows": []}
+    by_day = (span["last"] - span["first"]).days <= 92
+    # signing_date is a date: a day needs no truncation (TruncDate is for datetimes).
+    trunc = F("signing_date") if by_day else TruncMonth("signing_date")
+    rows = (
+        dated.annotate(period=trunc)
+        .values("period")
+        .annotate(projects=Count("id"), value_cny=Sum("value_cny"))
+        .order_by("period")
+    )
+    result = []
+    for row in rows:
+        start = row["period"]
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        end = start if by_day else _month_end(start)
+        result.append(
+            {"start": start, "end": end, "projects": row["projects"], "value_cny": row["value_cny"]}
+        )
+    return {"unit": "day" if by_day else "month", "rows": result}
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def projects_of_organisation(organisation) -> QuerySet:
+    """Projects an organisation invests in, as lead investor or co-investor."""
+    return Project.objects.filter(
+        Q(investor=organisation) | Q(co_investors=organisation)
+    ).distinct()
+
+
+def projects_in_region(region: Region, *, as_origin: bool = False) -> QuerySet:
+    """Projects whose destination (or origin) lies within a region."""
+    field = "origin_region" if as_origin else "destination_region"
+    return Project.objects.filter(**{f"{field}__code__startswith": code_prefix(region)})
+
+
+def events_with_totals() -> QuerySet:
+    """Every event with its number of projects and total CNY value, newest first."""
+    return Event.objects.select_related("host_region").annotate(
+        project_count=Count("projects"), value_cny=Sum("projects__value_cny")
+    )
+
+
+def get_organisation(pk) -> Organisation:
+    """One organisation (for its page), or NotFound."""
+    organisation = Organisation.objects.select_related("home_region").filter(pk=pk).first()
+    if organisation is None:
+        raise NotFound(f"no organisation with id {pk}")
+    return organisation
+
+
+def get_region(code: str) -> Region:
+    """One region with its parents (for its page), or NotFound."""
+    region = Region.objects.select_related("parent", "parent__parent").filter(code=code).first()
+    if region is None:
+        raise NotFound(f"no region with code {code!r}")
+    return region
+
+
+def child_regions(region: Region) -> QuerySet:
+    """The divisions directly under a region."""
+    return Region.objects.filter(parent=region).order_by("code")

@@ -1,0 +1,97 @@
+"""Running the importer for an upload in a background thread, with progress the page can poll.
+
+Progress lives in Django's cache, not the database: the import writes inside one transaction,
+and a progress row written there would stay invisible until the end (on SQLite the poll would
+also wait for the writer's lock). The job's outcome is stored on the ImportJob row.
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import close_old_connections
+
+from investpromo.core.errors import UserError
+from investpromo.web.models import ImportJob
+
+logger = logging.getLogger(__name__)
+PROGRESS_TTL = 6 * 3600
+
+
+def progress_key(job_id: int) -> str:
+    return f"investpromo:import-progress:{job_id}"
+
+
+def read_progress(job_id: int) -> dict:
+    """What the running import last reported: rows done and the total when known."""
+    return cache.get(progress_key(job_id)) or {}
+
+
+def start(job: ImportJob) -> None:
+    """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set)."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="")
+    cache.set(progress_key(job.pk), {"stage": job.stage, "done": 0, "total": None}, PROGRESS_TTL)
+    if getattr(settings, "INVESTPROMO_IMPORTS_INLINE", False):
+        run(job.pk)
+        return
+    threading.Thread(
+        target=_thread_main, args=(job.pk,), name=f"import-{job.pk}", daemon=True
+    ).start()
+
+
+def _thread_main(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run(job_id)
+    finally:
+        # The thread's own database connection is not closed by any request cycle.
+        close_old_connections()
+        from django.db import connection
+
+        connection.close()
+
+
+def _progress_callback(job_id: int, stage: str):
+    def report(*args, **kwargs):
+        # Accepts progress(done, total), progress(done=..., total=...) or progress({...}).
+        state = {"stage": stage}
+        if args and isinstance(args[0], dict):
+            state.update(args[0])
+        elif args:
+            state["done"] = args[0]
+            if len(args) > 1:
+                state["total"] = args[1]
+        state.update(kwargs)
+        cache.set(progress_key(job_id), state, PROGRESS_TTL)
+
+    return report
+
+
+def run(job_id: int) -> None:
+    """Run the importer for the job's stage (dry run for the preview) and store its report."""
+    from investpromo.imports.importer import import_signing_list
+
+    job = ImportJob.objects.select_related("event", "user").get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
+    preview = job.stage == ImportJob.Stage.PREVIEW
+    fields = {"status": ImportJob.Status.FINISHED, "error": ""}
+    try:
+        report = import_signing_list(
+            actor=job.user,
+            path=job.file.path,
+            event=job.event,
+            dry_run=preview,
+            skip_invalid=job.skip_invalid,
+            progress=_progress_callback(job.pk, job.stage),
+            source_name=job.original_name,
+        )
+        fields["preview" if preview else "result"] = report.to_dict()
+    except UserError as error:
+        fields.update(status=ImportJob.Status.FAILED, error=error.message)
+    except Exception as error:  # the page must say it failed rather than spin for ever
+        logger.exception("import job %s failed", job_id)
+        fields.update(status=ImportJob.Status.FAILED, error=f"{type(error).__name__}: {error}")
+    ImportJob.objects.filter(pk=job_id).update(**fields)
+    state = read_progress(job_id)
+    cache.set(progress_key(job_id), {**state, "finished": True}, PROGRESS_TTL)

@@ -1,0 +1,80 @@
+// Draws the dashboard's and event page's charts from the JSON the page embeds; a click on a
+// bar or point opens the ledger filtered to the projects it counts.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var dataNode = document.getElementById("chart-data");
+  if (!dataNode || typeof echarts === "undefined") { return; }
+  var charts = JSON.parse(dataNode.textContent);
+  var font = getComputedStyle(document.body).fontFamily;
+  var palette = ["#24507a", "#5b8fc4", "#b7791f", "#2f6b47", "#7a6ea8", "#a33a3a", "#4f9a94", "#8c8c8c", "#c69c6d"];
+  var instances = [];
+
+  function base(spec) {
+    return {
+      color: palette,
+      textStyle: { fontFamily: font },
+      animation: false,
+      grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }
+    };
+  }
+
+  function horizontal(spec) {
+    // Long category names (industries, cities) read best down the side, largest on top.
+    var option = base(spec);
+    option.xAxis = { type: "value", name: spec.unit, nameTextStyle: { align: "right" } };
+    option.yAxis = { type: "category", data: spec.labels.slice().reverse(), axisLabel: { width: 150, overflow: "truncate" } };
+    option.series = [{ type: "bar", name: spec.unit, data: spec.values.slice().reverse(), barMaxWidth: 18 }];
+    option.urls = spec.urls.slice().reverse();
+    return option;
+  }
+
+  function vertical(spec) {
+    var option = base(spec);
+    option.xAxis = { type: "category", data: spec.labels, axisLabel: { interval: 0, rotate: spec.labels.length > 8 ? 40 : 0 } };
+    option.yAxis = { type: "value", name: spec.unit, minInterval: 1 };
+    option.series = [{ type: "bar", name: spec.unit, data: spec.values, barMaxWidth: 28 }];
+    option.urls = spec.urls;
+    return option;
+  }
+
+  function timeline(spec) {
+    var option = vertical(spec);
+    option.legend = { top: 0, right: 0 };
+    option.yAxis = [
+      { type: "value", name: spec.unit, minInterval: 1 },
+      { type: "value", name: spec.unit2, splitLine: { show: false } }
+    ];
+    option.series.push({ type: "line", name: spec.unit2, yAxisIndex: 1, data: spec.values2, symbolSize: 7 });
+    return option;
+  }
+
+  var builders = { sei: horizontal, destination: horizontal, origin: vertical, timeline: timeline };
+
+  document.querySelectorAll("[data-chart]").forEach(function (node) {
+    var key = node.getAttribute("data-chart");
+    var spec = charts[key];
+    if (!spec || !builders[key]) { return; }
+    if (key === "sei" || key === "destination") {
+      node.style.height = Math.max(220, 26 * spec.labels.length + 50) + "px";
+    }
+    var option = builders[key](spec);
+    var urls = option.urls;
+    delete option.urls;
+    var chart = echarts.init(node, null, { renderer: "svg" });
+    chart.setOption(option);
+    chart.on("click", function (params) {
+      var url = urls[params.dataIndex];
+      if (url) { window.location.href = url; }
+    });
+    chart.getZr().on("mousemove", function () { node.style.cursor = "pointer"; });
+    instances.push(chart);
+  });
+
+  window.addEventListener("resize", function () { instances.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("beforeprint", function () { instances.forEach(function (c) { c.resize(); }); });
+  document.documentElement.setAttribute("data-charts-ready", String(instances.length));
+})();

@@ -1,0 +1,96 @@
+"""Numbers as people read them in each language, reusing the bulletin's wording."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import translation
+
+from investpromo.reports import bulletin
+
+register = template.Library()
+
+
+def is_chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def yuan(value) -> str:
+    """2565.6亿元 in Chinese, 256.56 billion yuan in English."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return bulletin.yuan_zh(amount) if is_chinese() else bulletin.yuan_en(amount)
+
+
+@register.filter
+def usd_about(value) -> str:
+    """约 36亿美元 / about 36 billion U.S. dollars (two significant figures, as the bulletin)."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return bulletin.usd_about_zh(amount) if is_chinese() else bulletin.usd_about_en(amount)
+
+
+@register.filter
+def percent(share) -> str:
+    """A 0–1 share as 69.4%."""
+    if share in (None, ""):
+        return "—"
+    return f"{bulletin.percent(share)}%"
+
+
+def amount_unit() -> tuple[Decimal, str]:
+    """The unit tables and charts show values in: 万元 in Chinese, million yuan in English."""
+    if is_chinese():
+        return Decimal("10000"), "万元"
+    return Decimal("1000000"), "million yuan"
+
+
+@register.filter
+def amount(value) -> str:
+    """A value in the table unit with thousands separators (12,345.67)."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    divisor, _ = amount_unit()
+    return f"{(number / divisor).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+@register.simple_tag
+def amount_unit_label() -> str:
+    return amount_unit()[1]
+
+
+@register.filter
+def share_of(part, whole) -> str:
+    """part / whole as a percentage, for the share columns of breakdown tables."""
+    part, whole = _decimal(part), _decimal(whole)
+    if part is None or not whole:
+        return "—"
+    return percent(part / whole)
+
+
+@register.filter
+def localized_name(obj) -> str:
+    """name_en in English where there is one, else the Chinese name."""
+    if isinstance(obj, dict):
+        zh, en = obj.get("name_zh") or obj.get("name", ""), obj.get("name_en", "")
+    else:
+        zh = getattr(obj, "name_zh", None) or getattr(obj, "name", "")
+        en = getattr(obj, "name_en", "")
+    return zh if is_chinese() or not en else en
+
+
+@register.simple_tag
+def can_edit(abilities, project) -> bool:
+    return abilities.can_edit(project)

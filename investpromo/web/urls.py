@@ -1,0 +1,29 @@
+"""The web application's pages."""
+
+from django.urls import include, path
+
+from investpromo.web.views import accounts, dashboard, events, imports, places, projects
+
+app_name = "web"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("events/", events.event_list, name="event_list"),
+    path("events/<slug:slug>/", events.event_detail, name="event_detail"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/export.xlsx", projects.project_export, name="project_export"),
+    path("projects/new/", projects.project_create, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<int:pk>/delete/", projects.project_delete, name="project_delete"),
+    path("orgs/<int:pk>/", places.organisation_detail, name="organisation_detail"),
+    path("regions/<str:code>/", places.region_detail, name="region_detail"),
+    path("imports/", imports.import_index, name="import_index"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    # Django's set_language: the switch must work on the login page too, so it needs no login.
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,185 @@
+"""The ledger: list, export, a project's page, and creating, editing and deleting projects."""
+
+import tempfile
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from investpromo.accounts.permissions import ensure_can_write_projects_in
+from investpromo.core.audit import history_for
+from investpromo.core.errors import Conflict, PermissionDenied, UserError
+from investpromo.projects.selectors import (
+    get_project,
+    includes_demo,
+    project_ledger,
+    totals,
+    with_list_related,
+)
+from investpromo.projects.services import delete_project
+from investpromo.reports.exports import write_projects_xlsx
+from investpromo.web.access import abilities, forbidden, page, web_view
+from investpromo.web.editing import create_from_form, update_from_form
+from investpromo.web.forms import DeleteForm, ProjectForm
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+@web_view
+def project_list(request):
+    """The ledger, filtered, searched, sorted and paginated, with the totals of the filter."""
+    project_filter, projects = project_ledger(request.GET)
+    figures = totals(projects)
+    paginator = Paginator(with_list_related(projects), _page_size(request))
+    # The totals already counted the rows: spare the paginator a second COUNT query.
+    paginator.count = figures["projects"]
+    page_obj = paginator.get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return page(
+        request,
+        "web/projects/list.html",
+        {
+            "filter": project_filter,
+            "form": project_filter.form,
+            "totals": figures,
+            "page_obj": page_obj,
+            "page_sizes": PAGE_SIZES,
+            "is_demo": includes_demo(projects),
+            "export_query": export_query.urlencode(),
+        },
+    )
+
+
+@web_view
+def project_export(request):
+    """The filtered ledger as an xlsx workbook."""
+    _filter, projects = project_ledger(request.GET)
+    # Spooled: small exports stay in memory, large ones go to a temporary file.
+    # FileResponse closes it once sent.
+    stream = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
+    write_projects_xlsx(with_list_related(projects), stream)
+    stream.seek(0)
+    name = f"investpromo-projects-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name)
+
+
+def _history(project) -> list[dict]:
+    entries = []
+    for entry in history_for(project):
+        before, after = entry.before or {}, entry.after or {}
+        changes = [
+            {"field": field, "before": before.get(field), "after": after.get(field)}
+            for field in entry.changed_fields
+            if field != "version"
+        ]
+        entries.append({"entry": entry, "changes": changes})
+    return entries
+
+
+@web_view
+def project_detail(request, pk):
+    """Every stored field of a project, its extra attributes and its change history."""
+    project = get_project(pk)
+    return page(
+        request,
+        "web/projects/detail.html",
+        {
+            "project": project,
+            "co_investors": list(project.co_investors.all()),
+            "extra": sorted((project.extra or {}).items()),
+            "history": _history(project),
+            "can_edit": abilities(request).can_edit(project),
+        },
+    )
+
+
+def _form_page(request, form, *, project=None, status=200):
+    return page(
+        request, "web/projects/form.html", {"form": form, "project": project}, status=status
+    )
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    """A new project, written through the projects service."""
+    if not abilities(request).can_write_projects:
+        return forbidden(request, _("Your account is read-only: you cannot add projects."))
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = create_from_form(request.user, form.cleaned_data)
+        except PermissionDenied as error:
+            form.add_error(None, error.message)
+            return _form_page(request, form, status=403)
+        except UserError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Project “%(name)s” was added.") % {"name": project.name})
+            return redirect("web:project_detail", pk=project.pk)
+    return _form_page(request, form)
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    """Edit a project; a stale version (someone else saved first) is refused with a message."""
+    project = get_project(pk)
+    # Refuse before showing the form: the rule is the server's, not the button's.
+    ensure_can_write_projects_in(request.user, project.destination_region)
+    if request.method != "POST":
+        form = ProjectForm(initial=ProjectForm.initial_for(project))
+        return _form_page(request, form, project=project)
+    form = ProjectForm(request.POST)
+    if form.is_valid():
+        try:
+            update_from_form(request.user, project, form.cleaned_data)
+        except PermissionDenied as error:
+            form.add_error(None, error.message)
+            return _form_page(request, form, project=project, status=403)
+        except Conflict as error:
+            messages.error(request, error.message)
+            return _form_page(request, form, project=project, status=409)
+        except UserError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Your changes were saved."))
+            return redirect("web:project_detail", pk=project.pk)
+    return _form_page(request, form, project=project)
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def project_delete(request, pk):
+    """Confirm, then delete a project (its change history keeps what it was)."""
+    project = get_project(pk)
+    ensure_can_write_projects_in(request.user, project.destination_region)
+    form = DeleteForm(request.POST or None, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete_project(
+                actor=request.user,
+                project=project,
+                expected_version=form.cleaned_data["version"],
+                via="web",
+            )
+        except Conflict as error:
+            messages.error(request, error.message)
+            return redirect("web:project_detail", pk=project.pk)
+        messages.success(request, _("Project “%(name)s” was deleted.") % {"name": project.name})
+        return redirect("web:project_list")
+    return page(request, "web/projects/delete.html", {"project": project, "form": form})
