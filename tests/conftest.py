@@ -11,3 +11,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # Tests marked transaction=True flush the database afterwards and so remove this data.
     with django_db_blocker.unblock():
         load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (imports, evidence) go to a scratch folder, never into data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from investpromo.core.models import ChangeLog
 
@@ -13,6 +14,8 @@ SYSTEM_USERNAME = "investpromo-system"
 
 
 def _json_value(value):
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date):

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from investpromo.demo.progress import load_demo_progress
 from investpromo.events.models import Event
 from investpromo.events.services import add_participant, create_event
 from investpromo.geo.resolver import resolve_region
@@ -328,4 +329,5 @@ def load_demo(*, actor) -> tuple[Event, bool]:
             via="demo",
             rates=rates,
         )
+    load_demo_progress(actor=actor, projects=event.projects.all())
     return event, True

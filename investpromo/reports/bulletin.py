@@ -1,5 +1,6 @@
 """The bulletin a press office publishes, written from a summary in Chinese or English."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 YI = Decimal("100000000")
@@ -65,6 +66,40 @@ def percent(share: float | Decimal) -> str:
     return _trim(Decimal(str(share)) * 100, 1)
 
 
+def _counts(ft: dict) -> tuple[int, int]:
+    started, producing = ft["start_rate"]["numerator"], ft["production_rate"]["numerator"]
+    return started, producing
+
+
+def followthrough_zh(ft: dict) -> str:
+    """截至…，已开工项目N个，开工率x%；… — the follow-through sentence."""
+    day = dt.date.fromisoformat(ft["as_of"])
+    started, producing = _counts(ft)
+    funds = Decimal(ft["funds_in_place_rate"]["numerator"])
+    return (
+        f"截至{day.year}年{day.month}月{day.day}日，已开工项目{started}个，"
+        f"开工率{percent(ft['start_rate']['rate'])}%；投产项目{producing}个，"
+        f"投产率{percent(ft['production_rate']['rate'])}%；"
+        f"履约率{percent(ft['performance_rate']['rate'])}%；资金到位{yuan_zh(funds)}，"
+        f"资金到位率{percent(ft['funds_in_place_rate']['rate'])}%。"
+    )
+
+
+def followthrough_en(ft: dict) -> str:
+    """As of …, N projects had started construction … — the follow-through sentence."""
+    day = dt.date.fromisoformat(ft["as_of"])
+    started, producing = _counts(ft)
+    funds = Decimal(ft["funds_in_place_rate"]["numerator"])
+    return (
+        f"As of {day:%B} {day.day}, {day.year}, {started} projects had started construction "
+        f"(start rate {percent(ft['start_rate']['rate'])} percent) and {producing} were in "
+        f"production (production rate {percent(ft['production_rate']['rate'])} percent); the "
+        f"performance rate was {percent(ft['performance_rate']['rate'])} percent, and funds in "
+        f"place totalled {yuan_en(funds)} (funds-in-place rate "
+        f"{percent(ft['funds_in_place_rate']['rate'])} percent)."
+    )
+
+
 def bulletin(summary: dict, *, lang: str) -> str:
     """The press-office text for a summary (see reports.selectors.summarise_projects)."""
     count = summary["projects"]
@@ -83,6 +118,8 @@ def bulletin(summary: dict, *, lang: str) -> str:
                 f"按项目个数计，战略性新兴产业项目{sei['projects']}个，"
                 f"占项目总数的{percent(sei['share_by_count'])}%。"
             )
+        if count and summary.get("followthrough"):
+            text += followthrough_zh(summary["followthrough"])
         if demo:
             text += "（示例数据：项目与投资方均为虚构，美元汇率仅作示意。）"
         return text
@@ -99,6 +136,8 @@ def bulletin(summary: dict, *, lang: str) -> str:
                 f"{sei['projects']} of the {count} {noun} ({percent(sei['share_by_count'])} percent) "
                 "were in strategic emerging sectors."
             )
+        if count and summary.get("followthrough"):
+            text += " " + followthrough_en(summary["followthrough"])
         if demo:
             text += (
                 " (Example data: the projects and investors are fictional and the U.S. dollar rate "

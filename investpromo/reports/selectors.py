@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from investpromo.events.models import Event
+from investpromo.followup.selectors import followthrough
 from investpromo.geo.models import Region
 from investpromo.projects.models import ExchangeRate, Project
 from investpromo.projects.rates import to_fen
@@ -124,8 +126,11 @@ def summarise_projects(projects: QuerySet, *, usd_on: dt.date | None) -> dict:
     }
 
 
-def event_summary(event: Event) -> dict:
-    """The report of one event, as `investpromo report --format json` and the API print it."""
+def event_summary(event: Event, *, as_of: dt.date | None = None) -> dict:
+    """The report of one event, as `investpromo report --format json` and the API print it.
+
+    `followthrough` describes the projects' progress as of `as_of` (default: today).
+    """
     summary = {
         "event": {
             "slug": event.slug,
@@ -138,6 +143,7 @@ def event_summary(event: Event) -> dict:
         },
     }
     summary.update(summarise_projects(event.projects.all(), usd_on=event.start_date))
+    summary["followthrough"] = followthrough(event.projects.all(), as_of or timezone.localdate())
     if event.is_demo:
         summary["note"] = (
             "Example data: the projects and investors are synthetic, calibrated to the published "

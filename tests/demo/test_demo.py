@@ -67,3 +67,19 @@ def test_each_project_class_fits_its_sei_industry(demo_event):
             assert (project.industry_class_id, project.sei_industry_id) in mapped, project.name
         elif project.sei_status == "not_sei":
             assert project.industry_class_id not in mapped_classes, project.name
+
+
+def test_demo_has_synthetic_progress_labelled_as_such(demo_event):
+    import datetime as dt
+
+    from investpromo.followup.models import ProgressStep
+    from investpromo.reports.selectors import event_summary
+
+    steps = ProgressStep.objects.filter(project__event=demo_event)
+    assert steps.count() > 172
+    assert all("example data" in note for note in steps.values_list("note", flat=True))
+    ft = event_summary(demo_event, as_of=dt.date(2026, 10, 31))["followthrough"]
+    assert 0 < ft["start_rate"]["rate"] < 1
+    assert 0 < ft["funds_in_place_rate"]["rate"] < 1
+    assert ft["stages"]["terminated"] >= 1
+    assert sum(ft["stages"].values()) == 172

@@ -82,3 +82,26 @@ def test_about_figures_use_two_significant_digits():
     assert usd_about_zh(Decimal("36135211267.61")) == "360亿美元"
     assert usd_about_en(Decimal("1480000")) == "1.5 million U.S. dollars"
     assert percent(0.6945) == "69.5" and percent(0.694) == "69.4"
+
+
+def test_followthrough_sentence_in_both_languages():
+    ft = {
+        "as_of": "2025-06-30",
+        "stages": {},
+        "performance_rate": {"rate": 0.976744, "numerator": 168, "denominator": 172},
+        "start_rate": {"rate": 0.488372, "numerator": 84, "denominator": 172},
+        "production_rate": {"rate": 0.0, "numerator": 0, "denominator": 172},
+        "funds_in_place_rate": {
+            "rate": 0.116,
+            "numerator": "29900000000.00",
+            "denominator": "256560000000.00",
+        },
+    }
+    en = bulletin(summary(followthrough=ft), lang="en")
+    assert (
+        "As of June 30, 2025, 84 projects had started construction (start rate 48.8 percent)" in en
+    )
+    assert "funds in place totalled 29.9 billion yuan (funds-in-place rate 11.6 percent)" in en
+    zh = bulletin(summary(followthrough=ft), lang="zh")
+    assert "截至2025年6月30日，已开工项目84个，开工率48.8%" in zh
+    assert "履约率97.7%；资金到位299亿元，资金到位率11.6%。" in zh

@@ -1,0 +1,209 @@
+"""Follow-through figures: stages and rates as of a date, overdue flags, snapshot diffs."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from investpromo.followup.models import (
+    PRODUCING_OR_BEYOND,
+    STARTED_OR_BEYOND,
+    OverdueThresholds,
+    ProgressStep,
+    Snapshot,
+    Stage,
+)
+from investpromo.projects.rates import to_fen
+
+SHARE_PLACES = 6
+
+
+@dataclass
+class ProjectProgress:
+    """Where a project stood on a date, from its steps up to then."""
+
+    stage: str = Stage.SIGNED
+    last_move: dt.date | None = None
+    started_on: dt.date | None = None
+    funds_cny: Decimal | None = None
+
+
+def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgress]:
+    """Each project's latest stage, funds and dates on `as_of` (one query for all steps)."""
+    result: dict[int, ProjectProgress] = {}
+    steps = (
+        ProgressStep.objects.filter(project__in=projects.values("id"), date__lte=as_of)
+        .order_by("project_id", "date", "id")
+        .values_list("project_id", "stage", "date", "funds_cny")
+        .iterator(chunk_size=5000)
+    )
+    for project_id, stage, date, funds_cny in steps:
+        progress = result.setdefault(project_id, ProjectProgress())
+        progress.stage = stage
+        progress.last_move = date
+        if stage in STARTED_OR_BEYOND:
+            progress.started_on = progress.started_on or date
+        elif stage != Stage.TERMINATED:
+            progress.started_on = None  # went back before construction
+        if funds_cny is not None:
+            progress.funds_cny = funds_cny
+    return result
+
+
+def _rate(numerator, denominator) -> dict:
+    if isinstance(numerator, Decimal):
+        rate = float(round(numerator / denominator, SHARE_PLACES)) if denominator else 0.0
+        return {
+            "rate": rate,
+            "numerator": str(to_fen(numerator)),
+            "denominator": str(to_fen(denominator)),
+        }
+    rate = (
+        float(round(Decimal(numerator) / Decimal(denominator), SHARE_PLACES))
+        if denominator
+        else 0.0
+    )
+    return {"rate": rate, "numerator": numerator, "denominator": denominator}
+
+
+def followthrough(projects: QuerySet, as_of: dt.date) -> dict:
+    """Counts per stage and the bureau's rates (履约率, 开工率, 投产率, 资金到位率) on a date."""
+    progress = progress_as_of(projects, as_of)
+    ids = list(projects.values_list("id", flat=True))
+    signed = len(ids)
+    stages = dict.fromkeys(Stage.values, 0)
+    funds = Decimal("0")
+    for project_id in ids:
+        state = progress.get(project_id, ProjectProgress())
+        stages[state.stage] += 1
+        funds += state.funds_cny or 0
+    contract_value = projects.aggregate(total=Sum("value_cny"))["total"] or Decimal("0")
+    started = sum(stages[s] for s in STARTED_OR_BEYOND)
+    producing = sum(stages[s] for s in PRODUCING_OR_BEYOND)
+    return {
+        "as_of": as_of.isoformat(),
+        "stages": stages,
+        "performance_rate": _rate(signed - stages[Stage.TERMINATED], signed),
+        "start_rate": _rate(started, signed),
+        "production_rate": _rate(producing, signed),
+        "funds_in_place_rate": _rate(Decimal(funds), Decimal(contract_value)),
+    }
+
+
+def project_states(projects: QuerySet, as_of: dt.date) -> dict[str, dict]:
+    """Per project (by id): name, version, stage and funds — what a snapshot remembers."""
+    progress = progress_as_of(projects, as_of)
+    states = {}
+    for project_id, name, version in projects.values_list("id", "name", "version"):
+        state = progress.get(project_id, ProjectProgress())
+        states[str(project_id)] = {
+            "name": name,
+            "version": version,
+            "stage": state.stage,
+            "funds_cny": str(state.funds_cny) if state.funds_cny is not None else None,
+        }
+    return states
+
+
+def snapshot_diff(snap: Snapshot, *, today: dt.date) -> dict:
+    """What changed between a snapshot and today: projects added, removed, edited, moved stage."""
+    then = snap.project_states
+    now = project_states(snap.event.projects.all(), today)
+    added = sorted(set(now) - set(then), key=int)
+    removed = sorted(set(then) - set(now), key=int)
+    common = sorted(set(now) & set(then), key=int)
+    return {
+        "added": [{"id": int(i), "name": now[i]["name"]} for i in added],
+        "removed": [{"id": int(i), "name": then[i]["name"]} for i in removed],
+        "edited": [
+            {"id": int(i), "name": now[i]["name"]}
+            for i in common
+            if now[i]["version"] != then[i]["version"]
+        ],
+        "moved": [
+            {"id": int(i), "name": now[i]["name"], "from": then[i]["stage"], "to": now[i]["stage"]}
+            for i in common
+            if now[i]["stage"] != then[i]["stage"]
+        ],
+        "funds_changed": [
+            {
+                "id": int(i),
+                "name": now[i]["name"],
+                "from": then[i]["funds_cny"],
+                "to": now[i]["funds_cny"],
+            }
+            for i in common
+            if now[i]["funds_cny"] != then[i]["funds_cny"]
+        ],
+    }
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, clamped to the month's end (31 May − 3 → 28/29 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass
+class OverdueFlag:
+    """A project that needs attention, and why."""
+
+    project_id: int
+    level: str  # "red" or "yellow"
+    reasons: list[str] = field(default_factory=list)
+    stage: str = Stage.SIGNED
+    last_move: dt.date | None = None
+
+
+def overdue_flags(
+    projects: QuerySet, *, today: dt.date, thresholds: OverdueThresholds
+) -> list[OverdueFlag]:
+    """Flag stuck projects: idle too long, not started a year on, or started without funds."""
+    progress = progress_as_of(projects, today)
+    yellow_idle = months_before(today, thresholds.yellow_idle_months)
+    red_idle = months_before(today, thresholds.red_idle_months)
+    not_started = months_before(today, thresholds.red_not_started_months)
+    low_funds = months_before(today, thresholds.red_low_funds_months)
+    share = Decimal(thresholds.red_low_funds_share)
+    flags = []
+    rows = projects.values_list("id", "signing_date", "event__start_date", "value_cny")
+    for project_id, signing_date, event_start, value_cny in rows.iterator(chunk_size=5000):
+        state = progress.get(project_id, ProjectProgress())
+        if state.stage in (Stage.TERMINATED, Stage.FULL_CAPACITY):
+            continue
+        signed_on = signing_date or event_start
+        last_move = state.last_move or signed_on
+        if last_move is None:
+            continue
+        flag = OverdueFlag(project_id, "yellow", stage=state.stage, last_move=last_move)
+        if last_move <= red_idle:
+            flag.level = "red"
+            flag.reasons.append(f"no progress for {thresholds.red_idle_months} months or more")
+        elif last_move <= yellow_idle:
+            flag.reasons.append(f"no progress for {thresholds.yellow_idle_months} months or more")
+        if state.stage not in STARTED_OR_BEYOND and signed_on and signed_on < not_started:
+            flag.level = "red"
+            flag.reasons.append(
+                f"signed over {thresholds.red_not_started_months} months ago and not started"
+            )
+        if (
+            state.started_on
+            and state.started_on < low_funds
+            and (state.funds_cny or 0) < share * value_cny
+        ):
+            flag.level = "red"
+            flag.reasons.append(
+                f"started over {thresholds.red_low_funds_months} months ago with under "
+                f"{share * 100:.0f}% of funds in place"
+            )
+        if flag.reasons:
+            flags.append(flag)
+    flags.sort(key=lambda f: (f.level != "red", f.last_move or dt.date.min, f.project_id))
+    return flags

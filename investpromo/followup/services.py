@@ -1,0 +1,275 @@
+"""Recording progress steps, evidence and snapshots; the only writers of follow-through data."""
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from investpromo.accounts.permissions import ensure_administrator, ensure_can_write_projects_in
+from investpromo.core.audit import record_change, snapshot
+from investpromo.core.errors import UserError
+from investpromo.followup.models import (
+    STAGE_ORDER,
+    STARTED_OR_BEYOND,
+    Approval,
+    Evidence,
+    OverdueThresholds,
+    ProgressStep,
+    Snapshot,
+    Stage,
+)
+from investpromo.projects.models import Project
+from investpromo.projects.rates import RateBook, normalize_currency
+
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def _previous_stage(project: Project, on: dt.date) -> str:
+    step = (
+        ProgressStep.objects.filter(project=project, date__lte=on).order_by("-date", "-id").first()
+    )
+    return step.stage if step else Stage.SIGNED
+
+
+def check_step(
+    *,
+    project: Project,
+    stage: str,
+    date: dt.date,
+    approvals=(),
+    funds_in_place: Decimal | None,
+    has_evidence: bool,
+    no_evidence_reason: str,
+    termination_reason: str,
+) -> None:
+    """The rules every step must meet, shared by the form, the API and the bulk import."""
+    if stage not in Stage.values:
+        raise UserError(
+            f"unknown stage {stage!r}: use one of {', '.join(Stage.values)}", field="stage"
+        )
+    if date > timezone.localdate():
+        raise UserError(f"the date {date.isoformat()} is in the future", field="date")
+    signed_on = project.signing_date or (project.event.start_date if project.event_id else None)
+    if signed_on and date < signed_on and stage != Stage.REGISTERED:
+        raise UserError(
+            f"the date {date.isoformat()} is before the signing ({signed_on.isoformat()})",
+            field="date",
+        )
+    unknown = set(approvals) - set(Approval.values)
+    if unknown:
+        raise UserError(
+            f"unknown approvals {', '.join(sorted(unknown))}: use {', '.join(Approval.values)}",
+            field="approvals",
+        )
+    if stage == Stage.APPROVED and not approvals:
+        raise UserError("say which approvals were obtained", field="approvals")
+    if stage == Stage.TERMINATED and not termination_reason.strip():
+        raise UserError("a terminated project needs the reason", field="termination_reason")
+    if stage in STARTED_OR_BEYOND and not has_evidence and not no_evidence_reason.strip():
+        raise UserError(
+            "from 'construction started' on, attach evidence or explain why there is none",
+            field="evidence",
+        )
+    if funds_in_place is not None and (not funds_in_place.is_finite() or funds_in_place < 0):
+        raise UserError("funds in place cannot be negative", field="funds_in_place")
+
+
+@transaction.atomic
+def record_progress(
+    *,
+    actor,
+    project: Project,
+    stage: str,
+    date: dt.date,
+    note: str = "",
+    approvals=(),
+    funds_in_place: Decimal | None = None,
+    funds_currency: str = "CNY",
+    funds_text: str = "",
+    no_evidence_reason: str = "",
+    termination_reason: str = "",
+    evidence_files: list[UploadedFile] = (),
+    source_ref: str = "",
+    via: str = "",
+    rates: RateBook | None = None,
+) -> ProgressStep:
+    """Record a dated step of a project (going back a stage is allowed and marked)."""
+    ensure_can_write_projects_in(actor, project.destination_region)
+    check_step(
+        project=project,
+        stage=stage,
+        date=date,
+        approvals=approvals,
+        funds_in_place=funds_in_place,
+        has_evidence=bool(evidence_files),
+        no_evidence_reason=no_evidence_reason,
+        termination_reason=termination_reason,
+    )
+    for upload in evidence_files:
+        if upload.size > MAX_EVIDENCE_BYTES:
+            raise UserError(f"{upload.name} is larger than 50 MB", field="evidence")
+    funds_cny = None
+    if funds_in_place is not None:
+        funds_currency = normalize_currency(funds_currency)
+        book = rates if rates is not None else RateBook()
+        funds_cny, _, _ = book.to_cny(funds_in_place, funds_currency, date)
+    previous = _previous_stage(project, date)
+    step = ProgressStep.objects.create(
+        project=project,
+        stage=stage,
+        date=date,
+        approvals=sorted(set(approvals)),
+        note=note.strip(),
+        no_evidence_reason=no_evidence_reason.strip(),
+        termination_reason=termination_reason.strip(),
+        funds_in_place=funds_in_place,
+        funds_currency=funds_currency if funds_in_place is not None else "",
+        funds_text=funds_text,
+        funds_cny=funds_cny,
+        is_regression=is_backwards(previous, stage),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        source_ref=source_ref,
+    )
+    record_change(
+        actor=actor, instance=step, action="create", before=None, after=snapshot(step), source=via
+    )
+    for upload in evidence_files:
+        attach_evidence(actor=actor, step=step, upload=upload, via=via)
+    return step
+
+
+def is_backwards(previous: str, stage: str) -> bool:
+    """Whether moving from `previous` to `stage` goes back (leaving 'terminated' counts)."""
+    if previous == Stage.TERMINATED:
+        return stage != Stage.TERMINATED
+    if stage == Stage.TERMINATED:
+        return False
+    return STAGE_ORDER[stage] < STAGE_ORDER[previous]
+
+
+@transaction.atomic
+def attach_evidence(*, actor, step: ProgressStep, upload: UploadedFile, via: str = "") -> Evidence:
+    """Store an evidence file with its checksum."""
+    ensure_can_write_projects_in(actor, step.project.destination_region)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence.objects.create(
+        step=step,
+        file=upload,
+        original_name=upload.name[:255],
+        content_type=getattr(upload, "content_type", "") or "",
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record_change(
+        actor=actor,
+        instance=evidence,
+        action="create",
+        before=None,
+        after=snapshot(evidence),
+        source=via,
+    )
+    return evidence
+
+
+@transaction.atomic
+def delete_step(*, actor, step: ProgressStep, via: str = "") -> None:
+    """Remove a step recorded by mistake; the change log keeps it."""
+    ensure_can_write_projects_in(actor, step.project.destination_region)
+    for evidence in step.evidence.all():
+        record_change(
+            actor=actor,
+            instance=evidence,
+            action="delete",
+            before=snapshot(evidence),
+            after=None,
+            source=via,
+        )
+    record_change(
+        actor=actor, instance=step, action="delete", before=snapshot(step), after=None, source=via
+    )
+    step.delete()
+
+
+def current_thresholds() -> OverdueThresholds:
+    """The thresholds in force (the defaults until an administrator changes them)."""
+    return OverdueThresholds.objects.order_by("id").first() or OverdueThresholds()
+
+
+@transaction.atomic
+def set_thresholds(*, actor, via: str = "", **values) -> OverdueThresholds:
+    """Change the overdue thresholds."""
+    ensure_administrator(actor, "overdue thresholds")
+    thresholds = OverdueThresholds.objects.order_by("id").first()
+    before = snapshot(thresholds) if thresholds else None
+    thresholds = thresholds or OverdueThresholds()
+    for field, value in values.items():
+        if field not in {f.name for f in OverdueThresholds._meta.fields} - {"id", "updated_at"}:
+            raise UserError(f"unknown threshold {field!r}")
+        if value is None or Decimal(value) < 0:
+            raise UserError(f"threshold {field} must be zero or more", field=field)
+        setattr(thresholds, field, value)
+    if Decimal(thresholds.red_low_funds_share) > 1:
+        raise UserError(
+            "the funds share is a fraction between 0 and 1", field="red_low_funds_share"
+        )
+    thresholds.save()
+    record_change(
+        actor=actor,
+        instance=thresholds,
+        action="update" if before else "create",
+        before=before,
+        after=snapshot(thresholds),
+        source=via,
+    )
+    return thresholds
+
+
+def _canonical_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@transaction.atomic
+def take_snapshot(*, actor, event, as_of: dt.date, label: str, via: str = "") -> Snapshot:
+    """Freeze an event's report, bulletins and per-project state as of a date."""
+    # Imported here: reports builds on follow-through, not the other way round.
+    from investpromo.followup.selectors import project_states
+    from investpromo.reports.bulletin import bulletin
+    from investpromo.reports.selectors import event_summary
+
+    ensure_administrator(actor, "published snapshots")
+    if not label.strip():
+        raise UserError("a snapshot needs a label, e.g. '2024年9月月报'", field="label")
+    report = event_summary(event, as_of=as_of)
+    snap = Snapshot.objects.create(
+        event=event,
+        as_of=as_of,
+        label=label.strip()[:200],
+        report=report,
+        bulletin_zh=bulletin(report, lang="zh"),
+        bulletin_en=bulletin(report, lang="en"),
+        project_states=project_states(event.projects.all(), as_of),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        content_sha256=hashlib.sha256(_canonical_json(report).encode()).hexdigest(),
+    )
+    record_change(
+        actor=actor,
+        instance=snap,
+        action="create",
+        before=None,
+        after={
+            "event": event.slug,
+            "as_of": as_of.isoformat(),
+            "label": snap.label,
+            "content_sha256": snap.content_sha256,
+        },
+        source=via,
+    )
+    return snap

@@ -1,0 +1,164 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from investpromo.core.audit import history_for, system_user
+from investpromo.core.errors import PermissionDenied, UserError
+from investpromo.followup.models import Evidence, OverdueThresholds, ProgressStep
+from investpromo.followup.selectors import followthrough, months_before, overdue_flags
+from investpromo.followup.services import record_progress
+from investpromo.projects.rates import set_exchange_rate
+from tests.factories import make_event, make_org, make_project
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def step(project, stage, date, **kwargs):
+    if stage in ("started", "completed", "in_production", "full_capacity"):
+        kwargs.setdefault("no_evidence_reason", "site visit, no photo")
+    if stage == "approved":
+        kwargs.setdefault("approvals", ["land"])
+    return record_progress(actor=system_user(), project=project, stage=stage, date=date, **kwargs)
+
+
+@pytest.fixture
+def cohort():
+    """Four projects of one event, 100 + 200 + 300 + 400 million yuan, progress by hand."""
+    set_exchange_rate(actor=system_user(), currency="USD", cny_per_unit="7", date=D(2024, 1, 1))
+    set_exchange_rate(actor=system_user(), currency="USD", cny_per_unit="8", date=D(2025, 1, 1))
+    event = make_event(start=D(2024, 8, 31))
+    investor = make_org()
+    a, b, c, d = (
+        make_project(event=event, name=name, investor=investor, value=value)
+        for name, value in [
+            ("甲", "100000000"),
+            ("乙", "200000000"),
+            ("丙", "300000000"),
+            ("丁", "400000000"),
+        ]
+    )
+    step(a, "registered", D(2024, 10, 1))
+    step(a, "started", D(2024, 12, 1), funds_in_place=Decimal("10000000"))
+    step(a, "in_production", D(2025, 6, 1), funds_in_place=Decimal("90000000"))
+    step(b, "started", D(2025, 2, 1), funds_in_place=Decimal("5000000"), funds_currency="USD")
+    step(c, "terminated", D(2025, 3, 1), termination_reason="investor withdrew")
+    return event, (a, b, c, d)
+
+
+def test_rates_as_of_a_date_count_only_steps_recorded_by_then(cohort):
+    event, _ = cohort
+    early = followthrough(event.projects.all(), D(2024, 12, 31))
+    assert early["stages"]["started"] == 1 and early["stages"]["signed"] == 3
+    assert early["start_rate"] == {"rate": 0.25, "numerator": 1, "denominator": 4}
+    assert early["performance_rate"]["rate"] == 1.0
+    assert early["funds_in_place_rate"] == {
+        "rate": 0.01,
+        "numerator": "10000000.00",
+        "denominator": "1000000000.00",
+    }
+
+    late = followthrough(event.projects.all(), D(2025, 12, 31))
+    assert late["stages"] == {
+        "signed": 1,
+        "registered": 0,
+        "approved": 0,
+        "started": 1,
+        "completed": 0,
+        "in_production": 1,
+        "full_capacity": 0,
+        "terminated": 1,
+    }
+    assert late["performance_rate"] == {"rate": 0.75, "numerator": 3, "denominator": 4}
+    assert late["start_rate"] == {"rate": 0.5, "numerator": 2, "denominator": 4}
+    assert late["production_rate"] == {"rate": 0.25, "numerator": 1, "denominator": 4}
+    # 90,000,000 (a, latest) + 5,000,000 USD × 8 (rate on 2025-02-01) = 130,000,000
+    assert late["funds_in_place_rate"]["numerator"] == "130000000.00"
+    assert late["funds_in_place_rate"]["rate"] == 0.13
+
+
+def test_started_needs_evidence_or_a_reason(cohort):
+    _, (a, b, c, d) = cohort
+    with pytest.raises(UserError, match="evidence"):
+        record_progress(actor=system_user(), project=d, stage="started", date=D(2025, 1, 5))
+    photo = SimpleUploadedFile("site.jpg", b"\xff\xd8 fake jpeg", content_type="image/jpeg")
+    stepped = record_progress(
+        actor=system_user(), project=d, stage="started", date=D(2025, 1, 5), evidence_files=[photo]
+    )
+    evidence = Evidence.objects.get(step=stepped)
+    assert evidence.original_name == "site.jpg" and len(evidence.sha256) == 64
+    assert history_for(stepped).first().action == "create"
+
+
+def test_going_back_is_allowed_and_marked(cohort):
+    _, (a, *_rest) = cohort
+    back = step(a, "registered", D(2025, 7, 1), note="permit withdrawn")
+    assert back.is_regression
+    assert not step(a, "started", D(2025, 8, 1)).is_regression
+
+
+def test_terminated_needs_a_reason_and_approved_its_approvals(cohort):
+    _, (_, _, _, d) = cohort
+    with pytest.raises(UserError, match="reason"):
+        record_progress(actor=system_user(), project=d, stage="terminated", date=D(2025, 1, 1))
+    with pytest.raises(UserError, match="approvals"):
+        record_progress(actor=system_user(), project=d, stage="approved", date=D(2025, 1, 1))
+    with pytest.raises(UserError, match="future"):
+        step(d, "registered", D(2999, 1, 1))
+    assert not ProgressStep.objects.filter(project=d).exists()
+
+
+def test_officer_outside_region_cannot_record(cohort, django_user_model):
+    from investpromo.accounts.models import Profile
+    from investpromo.geo.models import Region
+
+    officer = django_user_model.objects.create_user("daqing", password="x")
+    profile = Profile.objects.create(user=officer, role=Profile.Role.OFFICER)
+    profile.regions.add(Region.objects.get(code="230600"))
+    _, (_, _, _, d) = cohort  # destination 230103 (Harbin)
+    with pytest.raises(PermissionDenied):
+        record_progress(actor=officer, project=d, stage="registered", date=D(2024, 9, 2))
+    assert not ProgressStep.objects.filter(project=d).exists()
+
+
+def test_months_before_clamps_to_month_end():
+    assert months_before(D(2025, 5, 31), 3) == D(2025, 2, 28)
+    assert months_before(D(2024, 5, 31), 3) == D(2024, 2, 29)
+    assert months_before(D(2025, 1, 15), 2) == D(2024, 11, 15)
+
+
+def test_overdue_thresholds(cohort):
+    event, (a, b, c, d) = cohort
+    flags = {
+        f.project_id: f
+        for f in overdue_flags(
+            event.projects.all(), today=D(2025, 9, 15), thresholds=OverdueThresholds()
+        )
+    }
+    # a: in production since 2025-06-01, idle 3.5 months → red (idle)
+    assert flags[a.pk].level == "red" and "no progress for 3" in flags[a.pk].reasons[0]
+    # b: started 2025-02-01 (7 months) with 40M of 200M (20 %) → only idle red
+    assert all("funds" not in r for r in flags[b.pk].reasons)
+    # c: terminated → never flagged
+    assert c.pk not in flags
+    # d: signed 2024-08-31, more than 12 months, not started → red
+    assert any("not started" in r for r in flags[d.pk].reasons)
+
+    yellow = overdue_flags(
+        event.projects.all(), today=D(2025, 8, 10), thresholds=OverdueThresholds()
+    )
+    assert {f.project_id: f.level for f in yellow}[a.pk] == "yellow"
+
+
+def test_low_funds_flag(cohort):
+    event, (_, b, _, _) = cohort
+    thresholds = OverdueThresholds(
+        red_low_funds_share=Decimal("0.25"), red_idle_months=24, yellow_idle_months=24
+    )
+    flags = {
+        f.project_id: f
+        for f in overdue_flags(event.projects.all(), today=D(2025, 9, 15), thresholds=thresholds)
+    }
+    assert any("funds" in r for r in flags[b.pk].reasons)
