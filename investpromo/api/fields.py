@@ -1,0 +1,34 @@
+"""Serializer fields that turn codes, names and ids into records (parsing only, no rules)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from investpromo.core.errors import UserError
+from investpromo.geo.models import Region
+from investpromo.geo.resolver import resolve_region
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "A 6-digit GB/T 2260 code, or a name the resolver knows (e.g. 哈尔滨市南岗区)",
+        "example": "230103",
+    }
+)
+class RegionField(serializers.Field):
+    """A region given as a code or name; shown as its code."""
+
+    default_error_messages = {"invalid": "Give the region as a text code or name."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        try:
+            resolved = resolve_region(data)
+        except UserError as error:
+            raise serializers.ValidationError(error.message) from None
+        # The resolver's instances are shared between callers: hand the services their own.
+        return Region.objects.get(pk=resolved.pk)
+
+    def to_representation(self, value):
+        return value.pk if isinstance(value, Region) else value

@@ -1,0 +1,1 @@
+"""Serializers parse and shape; the services validate and write."""

@@ -1,0 +1,34 @@
+"""Organisations."""
+
+from rest_framework import serializers
+
+from investpromo.api.fields import RegionField
+from investpromo.orgs.models import Organisation
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """An organisation; the name, USCC and kind are checked by the service."""
+
+    # Plain fields: uniqueness and the USCC checksum are the service's to judge.
+    uscc = serializers.CharField(max_length=30, required=False, allow_null=True, allow_blank=True)
+    kind = serializers.CharField(max_length=20, required=False)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
+    home_region = RegionField(required=False, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "aliases",
+            "home_region",
+            "kind",
+            "is_demo",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"name": {"max_length": 400}}

@@ -1,0 +1,87 @@
+"""Projects: references by id, slug or code in, the same out."""
+
+from rest_framework import serializers
+
+from investpromo.api.fields import RegionField
+from investpromo.events.models import Event
+from investpromo.orgs.models import Organisation
+from investpromo.projects.models import Project
+from investpromo.sectors.models import IndustryCategory, SEIIndustry
+
+# Model fields the service accepts as changes (its EDITABLE_FIELDS, minus the many-to-many).
+WRITABLE = (
+    "event",
+    "name",
+    "investor",
+    "origin_region",
+    "destination_region",
+    "signing_date",
+    "agreement_type",
+    "contract_value",
+    "currency",
+    "value_text",
+    "value_approximate",
+    "sei_status",
+    "sei_industry",
+    "industry_class",
+    "industry_text",
+    "notes",
+    "extra",
+    "source_ref",
+    "is_demo",
+)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A signed project; the CNY value, rate and version are worked out by the service."""
+
+    event = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Event.objects.all(), required=False, allow_null=True
+    )
+    investor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    investor_name = serializers.CharField(source="investor.name", read_only=True)
+    co_investors = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), many=True, required=False
+    )
+    destination_region = RegionField()
+    origin_region = RegionField(required=False, allow_null=True)
+    # Plain text: the service names the allowed values in its message.
+    agreement_type = serializers.CharField(max_length=20, required=False)
+    sei_status = serializers.CharField(max_length=20, required=False)
+    currency = serializers.CharField(max_length=10, required=False)
+    sei_industry = serializers.PrimaryKeyRelatedField(
+        queryset=SEIIndustry.objects.all(), required=False, allow_null=True
+    )
+    # Any GB/T 4754 code resolves; the service insists on a 4-digit class.
+    industry_class = serializers.PrimaryKeyRelatedField(
+        queryset=IndustryCategory.objects.all(), required=False, allow_null=True
+    )
+    extra = serializers.DictField(required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="On update: the version you edited (or send it as If-Match).",
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            *WRITABLE,
+            "investor_name",
+            "co_investors",
+            "value_cny",
+            "rate_date",
+            "rate_cny_per_unit",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "value_cny",
+            "rate_date",
+            "rate_cny_per_unit",
+            "created_at",
+            "updated_at",
+        ]

@@ -1,0 +1,26 @@
+"""Exchange rates."""
+
+from rest_framework import serializers
+
+from investpromo.projects.models import ExchangeRate
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    """CNY per unit of a currency from a date; currency and date identify it."""
+
+    currency = serializers.CharField(max_length=10)
+    cny_per_unit = serializers.DecimalField(max_digits=18, decimal_places=6)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "date", "cny_per_unit", "source", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Setting a rate that exists replaces it (the service's rule): no uniqueness check here.
+        validators = []
+
+
+class ExchangeRateUpdateSerializer(ExchangeRateSerializer):
+    """Changing a rate's value or source; its currency and date stay."""
+
+    class Meta(ExchangeRateSerializer.Meta):
+        read_only_fields = ["id", "currency", "date", "created_at", "updated_at"]

@@ -1,0 +1,38 @@
+"""The API's routes, its schema and its documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from investpromo.api.views.auth import MeView, TokenView, UserTokenView
+from investpromo.api.views.events import EventViewSet
+from investpromo.api.views.orgs import OrganisationViewSet
+from investpromo.api.views.projects import ProjectViewSet
+from investpromo.api.views.rates import ExchangeRateViewSet
+from investpromo.api.views.reference import (
+    IndustryCategoryViewSet,
+    RegionViewSet,
+    SEIIndustryViewSet,
+)
+
+app_name = "api"
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryCategoryViewSet, basename="industry")
+router.register("sei-industries", SEIIndustryViewSet, basename="sei-industry")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("events", EventViewSet, basename="event")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("rates", ExchangeRateViewSet, basename="rate")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/<str:username>/", UserTokenView.as_view(), name="user-token"),
+    path("auth/me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,54 @@
+"""Organisations: read, and write through the organisations service."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from investpromo.accounts.permissions import ensure_can_write_organisations
+from investpromo.api.filters import OrganisationFilter
+from investpromo.api.serializers.orgs import OrganisationSerializer
+from investpromo.api.views.base import VIA
+from investpromo.orgs.models import Organisation
+from investpromo.orgs.services import (
+    create_organisation,
+    delete_organisation,
+    update_organisation,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List organisations"),
+    retrieve=extend_schema(summary="One organisation"),
+    create=extend_schema(summary="Create an organisation (officers and administrators)"),
+    update=extend_schema(summary="Replace an organisation's fields"),
+    partial_update=extend_schema(summary="Change some of an organisation's fields"),
+    destroy=extend_schema(summary="Delete an organisation no project refers to"),
+)
+class OrganisationViewSet(viewsets.ModelViewSet):
+    """Investors, enterprises and other participants."""
+
+    queryset = Organisation.objects.select_related("home_region")
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "id", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+    write_check = staticmethod(ensure_can_write_organisations)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = create_organisation(actor=request.user, via=VIA, **serializer.validated_data)
+        return Response(self.get_serializer(organisation).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        organisation = self.get_object()
+        serializer = self.get_serializer(organisation, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        organisation = update_organisation(
+            actor=request.user, organisation=organisation, via=VIA, **serializer.validated_data
+        )
+        return Response(self.get_serializer(organisation).data)
+
+    def destroy(self, request, *args, **kwargs):
+        delete_organisation(actor=request.user, organisation=self.get_object(), via=VIA)
+        return Response(status=status.HTTP_204_NO_CONTENT)
