@@ -207,3 +207,50 @@ def overdue_flags(
             flags.append(flag)
     flags.sort(key=lambda f: (f.level != "red", f.last_move or dt.date.min, f.project_id))
     return flags
+
+
+def overdue_report(
+    *, today: dt.date, thresholds: OverdueThresholds, event_slug=None, region=None, projects=None
+) -> list[dict]:
+    """Flagged projects with their names and destination prefecture, ready to show or serve."""
+    from investpromo.projects.models import Project
+
+    projects = projects if projects is not None else Project.objects.all()
+    if event_slug:
+        projects = projects.filter(event__slug=event_slug)
+    if region is not None:
+        prefix = region.code[: {1: 2, 2: 4}.get(region.level, 6)]
+        projects = projects.filter(destination_region__code__startswith=prefix)
+    flags = overdue_flags(projects, today=today, thresholds=thresholds)
+    details = {
+        row["id"]: row
+        for row in Project.objects.filter(id__in=[f.project_id for f in flags]).values(
+            "id",
+            "name",
+            "investor__name",
+            "event__slug",
+            "destination_region__code",
+            "destination_region__name",
+            "destination_region__stat_prefecture__name",
+        )
+    }
+    result = []
+    for flag in flags:
+        row = details[flag.project_id]
+        result.append(
+            {
+                "project_id": flag.project_id,
+                "name": row["name"],
+                "investor": row["investor__name"],
+                "event": row["event__slug"],
+                "region_code": row["destination_region__code"],
+                "region": row["destination_region__stat_prefecture__name"]
+                or row["destination_region__name"],
+                "level": flag.level,
+                "reasons": flag.reasons,
+                "stage": flag.stage,
+                "last_move": flag.last_move.isoformat() if flag.last_move else None,
+            }
+        )
+    result.sort(key=lambda r: (r["region_code"][:4], r["level"] != "red", r["last_move"] or ""))
+    return result
