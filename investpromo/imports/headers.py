@@ -84,9 +84,16 @@ def _key(text: str) -> str:
     return value.strip(_DECORATION)
 
 
-_ALIAS_INDEX: dict[str, str] = {
-    _key(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases
-}
+class Vocabulary:
+    """The columns one kind of spreadsheet may have, and which of them make a header row."""
+
+    def __init__(self, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]):
+        self.aliases = aliases
+        self.required = required
+        self.index = {_key(alias): column for column, names in aliases.items() for alias in names}
+
+
+SIGNING_LIST = Vocabulary(COLUMN_ALIASES, REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ class HeaderRow(NamedTuple):
     unknown: list[tuple[int, str]]
 
 
-def match_header(cell: object) -> HeaderMatch | None:
+def match_header(cell: object, vocabulary: Vocabulary = SIGNING_LIST) -> HeaderMatch | None:
     """The column a header cell names ("签约金额（亿元）" → contract_value, unit 亿元), or None."""
     if cell is None or isinstance(cell, bool):
         return None
@@ -116,20 +123,22 @@ def match_header(cell: object) -> HeaderMatch | None:
     key = _key(text)
     if not key:
         return None
-    if key in _ALIAS_INDEX:
-        return HeaderMatch(_ALIAS_INDEX[key], None, text)
+    if key in vocabulary.index:
+        return HeaderMatch(vocabulary.index[key], None, text)
     match = _BRACKETED.match(unicodedata.normalize("NFKC", text).strip())
     if match is None:
         return None
-    column = _ALIAS_INDEX.get(_key(match.group(1)))
+    column = vocabulary.index.get(_key(match.group(1)))
     if column is None:
         return None
     unit = _UNIT_LABEL.sub("", " ".join(match.group(2).split()))
     return HeaderMatch(column, unit or None, text)
 
 
-def find_header_row(rows: Iterable[Sequence[object]], max_rows: int = 20) -> HeaderRow | None:
-    """The first of the first max_rows rows that names every REQUIRED column, or None.
+def find_header_row(
+    rows: Iterable[Sequence[object]], max_rows: int = 20, vocabulary: Vocabulary = SIGNING_LIST
+) -> HeaderRow | None:
+    """The first of the first max_rows rows that names every required column, or None.
 
     When two cells name the same column the first wins; the second is listed as unknown.
     """
@@ -138,13 +147,13 @@ def find_header_row(rows: Iterable[Sequence[object]], max_rows: int = 20) -> Hea
         unknown: list[tuple[int, str]] = []
         seen: set[str] = set()
         for position, cell in enumerate(row):
-            match = match_header(cell)
+            match = match_header(cell, vocabulary)
             if match is not None and match.key not in seen:
                 columns[position] = match
                 seen.add(match.key)
             elif cell is not None and str(cell).strip():
                 unknown.append((position, str(cell).strip()))
-        if seen.issuperset(REQUIRED):
+        if seen.issuperset(vocabulary.required):
             return HeaderRow(index, columns, unknown)
     return None
 
