@@ -42,6 +42,21 @@ SORT_CHOICES = [
     ("destination", _("Destination code")),
 ]
 
+# The models' choice labels are English only; these are the ones the interface translates.
+AGREEMENT_LABELS = {
+    Project.AgreementType.INTENT: _("intent letter"),
+    Project.AgreementType.FRAMEWORK: _("framework agreement"),
+    Project.AgreementType.CONTRACT: _("formal contract"),
+    Project.AgreementType.UNSPECIFIED: _("unspecified"),
+}
+SEI_STATUS_LABELS = {
+    Project.SEIStatus.SEI: _("strategic emerging industry"),
+    Project.SEIStatus.SEI_UNSPECIFIED: _("SEI, category unspecified"),
+    Project.SEIStatus.NOT_SEI: _("not SEI"),
+}
+AGREEMENT_CHOICES = list(AGREEMENT_LABELS.items())
+SEI_STATUS_CHOICES = list(SEI_STATUS_LABELS.items())
+
 # SEI filter values besides an industry code 1-9.
 SEI_ANY, SEI_UNSPECIFIED, SEI_NONE = "any", "unspecified", "none"
 NO_REGION = "none"
@@ -129,7 +144,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     agreement = django_filters.ChoiceFilter(
         field_name="agreement_type",
-        choices=Project.AgreementType.choices,
+        choices=AGREEMENT_CHOICES,
         label=_("Agreement type"),
         empty_label=_("All"),
     )

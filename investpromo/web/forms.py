@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from investpromo.events.models import Event
 from investpromo.projects.models import Project
 from investpromo.projects.rates import CURRENCIES
-from investpromo.projects.selectors import RegionField
+from investpromo.projects.selectors import AGREEMENT_CHOICES, SEI_STATUS_CHOICES, RegionField
 from investpromo.sectors.models import IndustryCategory, SEIIndustry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,7 +92,7 @@ class ProjectForm(forms.Form):
     )
     signing_date = forms.DateField(required=False, label=_("Signing date"), widget=DATE)
     agreement_type = forms.ChoiceField(
-        choices=Project.AgreementType.choices,
+        choices=AGREEMENT_CHOICES,
         initial=Project.AgreementType.UNSPECIFIED,
         label=_("Agreement type"),
     )
@@ -114,7 +114,7 @@ class ProjectForm(forms.Form):
     )
     value_approximate = forms.BooleanField(required=False, label=_("Value is approximate"))
     sei_status = forms.ChoiceField(
-        choices=Project.SEIStatus.choices,
+        choices=SEI_STATUS_CHOICES,
         initial=Project.SEIStatus.NOT_SEI,
         label=_("Strategic emerging industry"),
     )

@@ -4,7 +4,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from investpromo.accounts.permissions import Role
+from investpromo.orgs.models import Organisation
+from investpromo.projects.selectors import AGREEMENT_LABELS, SEI_STATUS_LABELS
 from investpromo.reports import bulletin
 
 register = template.Library()
@@ -89,6 +93,41 @@ def localized_name(obj) -> str:
         zh = getattr(obj, "name_zh", None) or getattr(obj, "name", "")
         en = getattr(obj, "name_en", "")
     return zh if is_chinese() or not en else en
+
+
+ORGANISATION_KIND_LABELS = {
+    Organisation.Kind.ENTERPRISE: _("enterprise"),
+    Organisation.Kind.INVESTOR: _("investment institution"),
+    Organisation.Kind.GOVERNMENT: _("government body"),
+    Organisation.Kind.UNIVERSITY: _("university or research institute"),
+    Organisation.Kind.ASSOCIATION: _("association or chamber"),
+    Organisation.Kind.OTHER: _("other"),
+}
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: _("administrator"),
+    Role.OFFICER: _("officer"),
+    Role.VIEWER: _("viewer"),
+}
+
+
+@register.filter
+def agreement_label(value) -> str:
+    return AGREEMENT_LABELS.get(value, value)
+
+
+@register.filter
+def sei_status_label(value) -> str:
+    return SEI_STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def kind_label(value) -> str:
+    return ORGANISATION_KIND_LABELS.get(value, value)
+
+
+@register.filter
+def role_label(value) -> str:
+    return ROLE_LABELS.get(value, value or "")
 
 
 @register.simple_tag

@@ -1,0 +1,179 @@
+"""The ledger's filters, search, sort, pagination and xlsx export."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from investpromo.sectors.models import SEIIndustry
+from tests.factories import make_event, make_org, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledger():
+    """Five projects that differ in every filtered field."""
+    one, two = make_event(slug="event-one"), make_event(slug="event-two", start=dt.date(2024, 5, 1))
+    shenzhen = make_org("深圳甲科技有限公司", "440300")
+    ningbo = make_org("宁波乙材料有限公司", "330200")
+    return {
+        "nangang": make_project(
+            event=one,
+            name="南岗算力中心",
+            investor=shenzhen,
+            dest="230103",
+            value="500000000",
+            signing_date=dt.date(2024, 8, 31),
+            agreement_type="contract",
+            sei_industry=SEIIndustry.objects.get(code=1),
+        ),
+        "harbin": make_project(
+            event=one,
+            name="哈尔滨冷链物流园",
+            investor=ningbo,
+            dest="230100",
+            value="80000000",
+            signing_date=dt.date(2024, 9, 1),
+            agreement_type="framework",
+        ),
+        "daqing": make_project(
+            event=one,
+            name="大庆新材料基地",
+            investor=ningbo,
+            dest="230602",
+            value="300000000",
+            signing_date=dt.date(2024, 8, 31),
+            sei_status="sei_unspecified",
+        ),
+        "unknown_origin": make_project(
+            event=two,
+            name="牡丹江文旅项目",
+            investor=make_org("无来源公司", "230100"),
+            dest="231000",
+            value="20000000",
+            origin=None,
+            signing_date=dt.date(2024, 5, 1),
+        ),
+        "undated": make_project(
+            event=two, name="佳木斯农业项目", investor=shenzhen, dest="230800", value="10000000"
+        ),
+    }
+
+
+def names(client, query: str) -> list[str]:
+    response = client.get(f"{reverse('web:project_list')}?{query}")
+    assert response.status_code == 200, response.content
+    return [p.name for p in response.context["page_obj"].object_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "",
+            {
+                "南岗算力中心",
+                "哈尔滨冷链物流园",
+                "大庆新材料基地",
+                "牡丹江文旅项目",
+                "佳木斯农业项目",
+            },
+        ),
+        ("event=event-one", {"南岗算力中心", "哈尔滨冷链物流园", "大庆新材料基地"}),
+        # A prefecture includes its districts (230103 南岗区 is in 230100 哈尔滨市).
+        ("destination=230100", {"南岗算力中心", "哈尔滨冷链物流园"}),
+        ("destination=哈尔滨", {"南岗算力中心", "哈尔滨冷链物流园"}),
+        ("destination=230103", {"南岗算力中心"}),
+        (
+            "destination=230000",
+            {
+                "南岗算力中心",
+                "哈尔滨冷链物流园",
+                "大庆新材料基地",
+                "牡丹江文旅项目",
+                "佳木斯农业项目",
+            },
+        ),
+        ("origin=440000", {"南岗算力中心", "佳木斯农业项目"}),
+        ("origin=广东", {"南岗算力中心", "佳木斯农业项目"}),
+        ("sei=any", {"南岗算力中心", "大庆新材料基地"}),
+        ("sei=1", {"南岗算力中心"}),
+        ("sei=unspecified", {"大庆新材料基地"}),
+        ("sei=none", {"哈尔滨冷链物流园", "牡丹江文旅项目", "佳木斯农业项目"}),
+        ("agreement=framework", {"哈尔滨冷链物流园"}),
+        ("value_min=80000000&value_max=300000000", {"哈尔滨冷链物流园", "大庆新材料基地"}),
+        ("signed_from=2024-08-31&signed_to=2024-08-31", {"南岗算力中心", "大庆新材料基地"}),
+        ("q=物流", {"哈尔滨冷链物流园"}),
+        ("q=宁波乙", {"哈尔滨冷链物流园", "大庆新材料基地"}),
+        ("event=event-one&destination=230100&sei=none", {"哈尔滨冷链物流园"}),
+    ],
+)
+def test_filters(admin_client, ledger, query, expected):
+    assert set(names(admin_client, query)) == expected
+
+
+def test_origin_none_finds_projects_without_an_origin(admin_client, ledger):
+    ledger["unknown_origin"].origin_region = None
+    ledger["unknown_origin"].save(update_fields=["origin_region"])
+    assert names(admin_client, "origin=none") == ["牡丹江文旅项目"]
+
+
+def test_sorting(admin_client, ledger):
+    assert names(admin_client, "sort=-value")[:3] == [
+        "南岗算力中心",
+        "大庆新材料基地",
+        "哈尔滨冷链物流园",
+    ]
+    assert names(admin_client, "sort=value")[0] == "佳木斯农业项目"
+    # Newest first, undated last.
+    by_date = names(admin_client, "sort=-date")
+    assert by_date[0] == "哈尔滨冷链物流园" and by_date[-1] == "佳木斯农业项目"
+
+
+def test_totals_follow_the_filter(admin_client, ledger):
+    response = admin_client.get(f"{reverse('web:project_list')}?destination=230100")
+    assert response.context["totals"]["projects"] == 2
+    assert response.context["totals"]["value_cny"] == Decimal("580000000")
+    assert "5.8亿元" in response.content.decode()
+
+
+def test_an_invalid_filter_shows_its_error_and_no_rows(admin_client, ledger):
+    response = admin_client.get(f"{reverse('web:project_list')}?destination=不存在的地方")
+    assert response.status_code == 200
+    assert response.context["form"].errors["destination"]
+    assert list(response.context["page_obj"].object_list) == []
+    assert response.context["totals"]["projects"] == 0
+
+
+def test_pagination_keeps_the_filter(admin_client):
+    event = make_event()
+    investor = make_org()
+    for index in range(30):
+        make_project(
+            event=event, investor=investor, name=f"项目{index:02d}", value=str(1000000 + index)
+        )
+    url = reverse("web:project_list")
+    first = admin_client.get(f"{url}?event=test-event&sort=value&size=25")
+    assert len(first.context["page_obj"].object_list) == 25
+    assert "event=test-event" in first.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = admin_client.get(f"{url}?event=test-event&sort=value&size=25&page=2")
+    assert [p.name for p in second.context["page_obj"].object_list] == [
+        f"项目{i}" for i in range(25, 30)
+    ]
+
+
+def test_export_writes_the_filtered_rows(admin_client, ledger):
+    response = admin_client.get(f"{reverse('web:project_export')}?destination=230100&sort=-value")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(workbook.active.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[2] == "项目名称 Project"
+    assert [row[2] for row in rows[1:]] == ["南岗算力中心", "哈尔滨冷链物流园"]
+    value_column = header.index("折合人民币（元） Value CNY")
+    assert [float(row[value_column]) for row in rows[1:]] == [500000000.0, 80000000.0]

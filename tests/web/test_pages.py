@@ -1,0 +1,147 @@
+"""The dashboard, event, project, organisation and region pages show the right figures, linked."""
+
+import datetime as dt
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from investpromo.core.audit import system_user
+from investpromo.demo.loader import DEMO_SLUG, load_demo
+from investpromo.projects.services import update_project
+from tests.factories import make_event, make_org, make_project
+
+pytestmark = pytest.mark.django_db
+DEMO_LABEL = "示例数据 / example data"
+
+
+@pytest.fixture
+def demo():
+    event, _ = load_demo(actor=system_user())
+    return event
+
+
+def hrefs(html: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="([^"]+)"', html)]
+
+
+def ledger_count(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context["totals"]["projects"]
+
+
+def test_dashboard_shows_the_demo_figures_in_chinese(admin_client, demo):
+    html = admin_client.get(reverse("web:dashboard")).content.decode()
+    assert ">172<" in html
+    assert "2565.6亿元" in html
+    assert "69.4%" in html
+    assert "≈ 360亿美元" in html
+    assert DEMO_LABEL in html
+
+
+def test_dashboard_in_english(admin_client, demo):
+    html = admin_client.get(reverse("web:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "256.56 billion yuan" in html
+    assert "≈ 36 billion U.S. dollars" in html
+    assert "69.4%" in html
+    assert DEMO_LABEL in html
+
+
+def test_every_figure_links_to_the_projects_it_counts(admin_client, demo):
+    response = admin_client.get(f"{reverse('web:dashboard')}?event={DEMO_SLUG}")
+    context = response.context
+    assert context["links"]["all"] == f"/projects/?event={DEMO_SLUG}"
+    assert ledger_count(admin_client, context["links"]["all"]) == 172
+    assert (
+        ledger_count(admin_client, context["links"]["sei"]) == context["summary"]["sei"]["projects"]
+    )
+    for key in ("sei_rows", "destination_rows", "origin_rows", "time_rows"):
+        for row in context[key]:
+            assert ledger_count(admin_client, row["url"]) == row["projects"], (key, row)
+    harbin = next(r for r in context["destination_rows"] if r["code"] == "230100")
+    assert harbin["url"] == f"/projects/?event={DEMO_SLUG}&destination=230100"
+    assert harbin["url"].replace("&", "&amp;") in response.content.decode()
+
+
+def test_dashboard_period_scope(admin_client):
+    event = make_event()
+    make_project(event=event, name="八月", signing_date=dt.date(2024, 8, 31), value="100000000")
+    make_project(event=event, name="九月", signing_date=dt.date(2024, 9, 20), value="50000000")
+    response = admin_client.get(
+        f"{reverse('web:dashboard')}?signed_from=2024-09-01&signed_to=2024-09-30"
+    )
+    assert response.context["summary"]["projects"] == 1
+    assert (
+        response.context["links"]["all"] == "/projects/?signed_from=2024-09-01&signed_to=2024-09-30"
+    )
+    assert DEMO_LABEL not in response.content.decode()
+    bad = admin_client.get(
+        f"{reverse('web:dashboard')}?signed_from=2024-09-30&signed_to=2024-09-01"
+    )
+    assert bad.context["form"].errors and bad.context["summary"]["projects"] == 0
+
+
+def test_event_page_has_both_bulletins_export_and_print_styles(admin_client, demo):
+    response = admin_client.get(reverse("web:event_detail", args=[DEMO_SLUG]))
+    html = response.content.decode()
+    assert "本次活动共签约项目172个，签约总额2565.6亿元（约合360亿美元）" in html
+    assert "The event facilitated the signing of 172 projects" in html
+    assert "256.56 billion yuan" in html
+    assert f"/projects/export.xlsx?event={DEMO_SLUG}" in html
+    assert 'media="print"' in html and "web/print.css" in html
+    assert DEMO_LABEL in html
+    assert len(response.context["page_obj"].object_list) == 50
+    assert response.context["page_obj"].paginator.num_pages == 4
+
+
+def test_event_list_links_to_event_and_its_projects(admin_client, demo):
+    html = admin_client.get(reverse("web:event_list")).content.decode()
+    assert f"/events/{DEMO_SLUG}/" in hrefs(html)
+    assert f"/projects/?event={DEMO_SLUG}" in hrefs(html)
+    assert "2565.6亿元" in html and DEMO_LABEL in html
+
+
+def test_unknown_event_is_404(admin_client):
+    assert admin_client.get(reverse("web:event_detail", args=["nope"])).status_code == 404
+
+
+def test_project_page_shows_stored_fields_extra_and_history(admin_client, admin_user):
+    project = make_project(
+        event=make_event(),
+        name="石墨烯项目",
+        value="50000000",
+        value_text="伍仟万元",
+        extra={"联系人": "张三", "备注2": "二期"},
+        source_ref="list.xlsx!Sheet1!7",
+    )
+    update_project(actor=admin_user, project=project, notes="已开工", via="web")
+    html = admin_client.get(reverse("web:project_detail", args=[project.pk])).content.decode()
+    assert "伍仟万元" in html
+    assert "联系人" in html and "张三" in html
+    assert "list.xlsx!Sheet1!7" in html
+    assert "已开工" in html
+    history = admin_client.get(reverse("web:project_detail", args=[project.pk])).context["history"]
+    assert [h["entry"].action for h in history] == ["update", "create"]
+    assert history[0]["entry"].actor_label == "admin"
+    assert history[0]["changes"] == [{"field": "notes", "before": "", "after": "已开工"}]
+
+
+def test_organisation_and_region_pages_total_their_projects(admin_client):
+    event = make_event()
+    investor = make_org("总计测试公司", "440300")
+    make_project(event=event, name="甲", investor=investor, dest="230103", value="100000000")
+    make_project(event=event, name="乙", investor=investor, dest="230602", value="200000000")
+    make_project(event=event, name="丙", dest="230103", value="50000000")
+    org = admin_client.get(reverse("web:organisation_detail", args=[investor.pk]))
+    assert org.context["totals"]["projects"] == 2
+    assert "3亿元" in org.content.decode()
+    harbin = admin_client.get(reverse("web:region_detail", args=["230100"]))
+    assert harbin.context["incoming"]["projects"] == 2
+    assert "1.5亿元" in harbin.content.decode()
+    assert harbin.context["incoming_url"] == "/projects/?destination=230100"
+    shenzhen = admin_client.get(reverse("web:region_detail", args=["440000"]))
+    # The third project's investor (the factory default) is from 深圳 as well.
+    assert shenzhen.context["outgoing"]["projects"] == 3
+    assert admin_client.get(reverse("web:region_detail", args=["999999"])).status_code == 404
