@@ -61,7 +61,7 @@ class OrganisationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Organisation.Kind.choices)
     uscc = django_filters.CharFilter(method="filter_uscc", max_length=30)
     home_region = django_filters.CharFilter(
-        field_name="home_region_id", lookup_expr="startswith", max_length=6
+        field_name="home_region__code", lookup_expr="startswith", max_length=6
     )
     is_demo = django_filters.BooleanFilter()
     q = django_filters.CharFilter(method="filter_q", max_length=100, label="Part of a name")
@@ -85,7 +85,7 @@ class EventFilter(django_filters.FilterSet):
     """Events by host region (code prefix), dates and part of a name."""
 
     host_region = django_filters.CharFilter(
-        field_name="host_region_id", lookup_expr="startswith", max_length=6
+        field_name="host_region__code", lookup_expr="startswith", max_length=6
     )
     starts_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
     starts_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -24,6 +25,14 @@ PASSWORD = "correct-horse-battery-staple-42"
 def _fast_hashing(settings):
     # Argon2 is deliberately slow; the tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The sign-in lock lives in the cache, which outlives a test in the same process.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username, *, role=None, regions=(), superuser=False, **kwargs):

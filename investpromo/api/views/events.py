@@ -87,5 +87,4 @@ class EventViewSet(viewsets.ModelViewSet):
         params = _AsOf(data=request.query_params)
         params.is_valid(raise_exception=True)
         as_of: dt.date | None = params.validated_data.get("as_of")
-        # Without as_of, exactly the CLI's call (whose default date is today).
-        return Response(event_summary(event, as_of=as_of) if as_of else event_summary(event))
+        return Response(event_summary(event, as_of=as_of))
