@@ -53,7 +53,24 @@ def record_change(
     """Write one change-log row; an update that changed nothing writes none."""
     if action == ChangeLog.Action.UPDATE and before == after:
         return None
-    return ChangeLog.objects.create(
+    entry = change_entry(
+        actor=actor, instance=instance, action=action, before=before, after=after, source=source
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def change_entry(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    before: dict | None,
+    after: dict | None,
+    source: str = "",
+) -> ChangeLog:
+    """The unsaved change-log row record_change would write, for writing many at once."""
+    return ChangeLog(
         user=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
         action=action,
@@ -64,6 +81,11 @@ def record_change(
         after=after,
         source=source[:300],
     )
+
+
+def record_changes_bulk(entries: list[ChangeLog], *, batch_size: int = 1000) -> None:
+    """Write many change_entry rows in a few queries (bulk imports)."""
+    ChangeLog.objects.bulk_create(entries, batch_size=batch_size)
 
 
 def actor_label(actor) -> str:

@@ -1,0 +1,295 @@
+"""Importing a signing list (xlsx, xls, csv) into an event: the one importer for CLI, web and API.
+
+Rows stream from the file; each sheet's header row is found, data rows are parsed, checked for
+duplicates and totals rows, and handed in batches to the LedgerMatcher, which validates them
+with the single-project rules and writes them in bulk. Writing happens in one transaction:
+by default any invalid row rolls everything back; with skip_invalid the valid rows stay.
+"""
+
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from itertools import chain
+from pathlib import Path
+
+from django.db import transaction
+
+from investpromo.accounts.permissions import ensure_can_write_projects_in
+from investpromo.core.errors import UserError
+from investpromo.core.text import normalize_key
+from investpromo.geo.resolver import province_of
+from investpromo.imports import values
+from investpromo.imports.batches import LedgerMatcher
+from investpromo.imports.headers import find_header_row
+from investpromo.imports.readers import Sheet, read_sheets
+from investpromo.imports.rejects import check_rejects_path, write_rejects
+from investpromo.imports.report import ImportReport, Problem, SheetReport
+from investpromo.imports.rows import (
+    Layout,
+    ParsedRow,
+    RowReader,
+    cell_text,
+    is_blank,
+    summary_amount,
+    summary_label,
+)
+
+HEADER_SEARCH_ROWS = 20
+BATCH_SIZE = 2000
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int | None], None]
+
+
+def import_signing_list(
+    *,
+    actor,
+    path,
+    event,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    rejects_path=None,
+    progress: Progress | None = None,
+    source_name: str | None = None,
+) -> ImportReport:
+    """Import every sheet of the file into the event; raises UserError only if it cannot start.
+
+    Row problems do not raise: they are in the report (`report.failed` when, all-or-nothing,
+    they stopped the write). progress(done_rows, total_rows or None) is called as rows go by.
+    """
+    started = time.perf_counter()
+    file_name = source_name or Path(path).name
+    # A read-only account, or a rejects file we cannot write, is refused before reading.
+    ensure_can_write_projects_in(actor)
+    if rejects_path:
+        check_rejects_path(rejects_path)
+    report = ImportReport(
+        file=file_name, event=event.slug, dry_run=dry_run, skip_invalid=skip_invalid
+    )
+    sheets = read_sheets(path, display_name=file_name)
+    run = _Run(actor=actor, event=event, report=report, file_name=file_name, progress=progress)
+    if dry_run:
+        run.run(sheets, write=False, skip_invalid=skip_invalid)
+    else:
+        with transaction.atomic():
+            run.run(sheets, write=True, skip_invalid=skip_invalid)
+            if report.failed:
+                transaction.set_rollback(True)
+            else:
+                report.written = True
+    if rejects_path and run.matcher.rejected_rows:
+        write_rejects(rejects_path, run.matcher.rejected_rows)
+        report.rejects_path = str(rejects_path)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Sums:
+    """Amounts of the rows above in a sheet, in all and since the last totals row."""
+
+    def __init__(self):
+        self.all: dict[str, Decimal] = {}
+        self.since: dict[str, Decimal] = {}
+        self.cny_all = self.cny_since = Decimal(0)
+        self.currencies: set[str] = set()
+
+    def add(self, amount: values.Amount, cny: Decimal | None) -> None:
+        for sums in (self.all, self.since):
+            sums[amount.currency] = sums.get(amount.currency, Decimal(0)) + amount.value
+        self.currencies.add(amount.currency)
+        if cny is not None:
+            self.cny_all += cny
+            self.cny_since += cny
+
+    def candidates(self, currency: str) -> list[tuple[Decimal, str]]:
+        """Sums a totals row may mean: of all rows above or since the last totals row."""
+        found = [
+            (self.all.get(currency, Decimal(0)), ""),
+            (self.since.get(currency, Decimal(0)), " since the last totals row"),
+        ]
+        if currency == "CNY" and len(self.currencies) > 1:
+            converted = " with other currencies converted at the dated rates"
+            found = [
+                (self.cny_all, converted),
+                (self.cny_since, converted + ", since the last totals row"),
+                *found,
+            ]
+        return found
+
+    def restart(self) -> None:
+        self.since = {}
+        self.cny_since = Decimal(0)
+
+
+class _Run:
+    """One pass over the file's sheets."""
+
+    def __init__(self, *, actor, event, report: ImportReport, file_name: str, progress):
+        self.event, self.report, self.progress = event, report, progress
+        self.matcher = LedgerMatcher(
+            actor=actor,
+            event=event,
+            report=report,
+            source=f"import {file_name}",
+            file_name=file_name,
+        )
+        self.reader = RowReader(province=province_of(event.host_region))
+        self.seen: dict[tuple, tuple[str, int]] = {}
+        self.batch: list[ParsedRow] = []
+        self.done = 0
+        self.total = 0
+        self.write = False
+        self.skip_invalid = False
+
+    def run(self, sheets, *, write: bool, skip_invalid: bool) -> None:
+        self.write, self.skip_invalid = write, skip_invalid
+        for sheet in sheets:
+            self._sheet(sheet)
+        self._flush()
+        order = {sheet.name: index for index, sheet in enumerate(self.report.sheets)}
+        self.report.warnings.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
+        self.report.errors.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
+        if self.progress:
+            self.progress(self.done, self.done)
+
+    def _sheet(self, sheet: Sheet) -> None:
+        report = SheetReport(sheet.name)
+        self.report.sheets.append(report)
+        self.total += sheet.total_rows or 0
+        rows = iter(sheet.rows)
+        head: list[tuple[int, list]] = []
+        for number, cells in rows:
+            head.append((number, cells))
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        searched = [(number, cells) for number, cells in head if number <= HEADER_SEARCH_ROWS]
+        header = find_header_row([cells for _, cells in searched], max_rows=HEADER_SEARCH_ROWS)
+        self._tick(len(head))
+        if header is None:
+            return
+        header_number, header_cells = searched[header.index]
+        layout = Layout(header, header_cells, [cells for _, cells in searched[: header.index]])
+        report.header_row, report.unit = header_number, layout.unit
+        report.unknown_columns = [label for _, label in layout.unknown]
+        report.ignored_columns = [label for _, label in layout.ignored]
+        if layout.unit_from_title:
+            self.report.warnings.append(
+                Problem(
+                    sheet.name,
+                    header_number,
+                    layout.label("contract_value"),
+                    f"the header names no unit: values are read in {layout.unit}, "
+                    "as the title rows say",
+                )
+            )
+        sums = _Sums()
+        for number, cells in chain(head[header.index + 1 :], rows):
+            self._tick(1)
+            self._row(layout, report, sums, number, cells)
+
+    def _tick(self, rows: int) -> None:
+        before = self.done
+        self.done += rows
+        if self.progress and before // PROGRESS_EVERY != self.done // PROGRESS_EVERY:
+            self.progress(self.done, max(self.total, self.done) or None)
+
+    def _row(self, layout: Layout, report: SheetReport, sums: _Sums, number: int, cells) -> None:
+        if all(is_blank(cell) for cell in cells):
+            report.blank_rows += 1
+            return
+        label = summary_label(layout, cells)
+        if label is not None:
+            report.summary_rows += 1
+            self._check_summary(layout, report.name, number, label, cells, sums)
+            sums.restart()
+            return
+        row = self.reader.parse(layout, report.name, number, cells)
+        report.rows_read += 1
+        if not row.name and not row.investor:
+            if is_blank(layout.cell(cells, "contract_value")):
+                report.ignored += 1
+                text = " ".join(cell_text(cell) for cell in cells if not is_blank(cell))
+                self.report.warnings.append(
+                    Problem(
+                        report.name,
+                        number,
+                        None,
+                        f"ignored: no project name, investor or amount ({text[:80]})",
+                    )
+                )
+                return
+            row.errors.insert(
+                0,
+                (layout.label("project_name"), "the row has an amount but no project or investor"),
+            )
+        if row.amount is not None:
+            sums.add(row.amount, self._cny(row))
+        if row.name and row.investor:
+            self._check_duplicate(row)
+        self.batch.append(row)
+        if len(self.batch) >= BATCH_SIZE:
+            self._flush()
+
+    def _cny(self, row: ParsedRow) -> Decimal | None:
+        amount = row.amount
+        if amount.currency == "CNY":
+            return amount.value
+        try:
+            on = row.signing_date or self.event.start_date
+            return amount.value * self.matcher.rates.rate_on(amount.currency, on)[1]
+        except UserError:
+            return None
+
+    def _check_duplicate(self, row: ParsedRow) -> None:
+        investor_key = ("uscc", row.uscc) if row.uscc else ("name", normalize_key(row.investor))
+        key = (investor_key, normalize_key(row.name))
+        first = self.seen.get(key)
+        if first is None:
+            self.seen[key] = (row.sheet, row.number)
+            return
+        row.error(
+            row.layout.label("project_name"),
+            f"duplicate of {first[0]}!{first[1]} (same investor and project name): "
+            "the project is imported once",
+        )
+
+    def _check_summary(self, layout, sheet: str, number: int, label: str, cells, sums) -> None:
+        found = summary_amount(layout, cells)
+        if found is None:
+            return
+        amount, tolerance = found
+        candidates = sums.candidates(amount.currency)
+        if any(abs(total - amount.value) <= tolerance for total, _ in candidates):
+            return
+        unit = layout.unit or "元"
+        (total, how), (since, since_how) = candidates[:2]
+        message = (
+            f"the {label} row says {_shown(amount.value, amount.currency, unit)} but the rows "
+            f"above add up to {_shown(total, amount.currency, unit)}{how}"
+        )
+        if since != total:
+            message += f" ({_shown(since, amount.currency, unit)}{since_how})"
+        self.report.warnings.append(
+            Problem(
+                sheet,
+                number,
+                layout.label("contract_value"),
+                message + ": check for missing or repeated rows",
+            )
+        )
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        rows, self.batch = self.batch, []
+        all_valid = self.matcher.process(rows, write=self.write)
+        if not all_valid and not self.skip_invalid:
+            # All or nothing: once a row is invalid nothing will be kept; stop writing.
+            self.write = False
+
+
+def _shown(value: Decimal, currency: str, unit: str) -> str:
+    try:
+        return values.format_amount(value, currency, unit=unit)
+    except UserError:
+        return f"{value:,} {currency}"

@@ -1,0 +1,383 @@
+"""One sheet's layout (header row, columns, unit) and the fields each of its rows holds.
+
+Every cell is read with the pure parsers of `values` and the cached resolvers, collecting every
+problem of the row (not just the first) as (column header, message). Nothing here touches the
+database except through those caches.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from investpromo.core.errors import UserError
+from investpromo.core.text import normalize_text
+from investpromo.geo.models import Region
+from investpromo.geo.resolver import resolve_region
+from investpromo.imports import values
+from investpromo.imports.headers import HeaderRow, is_summary_label
+from investpromo.orgs.uscc import validate_uscc
+from investpromo.sectors.models import IndustryCategory
+from investpromo.sectors.selectors import derive_sei_industry, resolve_industry_class
+
+# Columns InvestPromo computes and writes into its exports and rejects files: ignored on import
+# (recomputed), so an exported or rejected file re-imports without them becoming extra columns.
+VALUE_CNY_HEADER = "折合人民币(元)"
+RATE_HEADER = "汇率(人民币/单位)"
+RATE_DATE_HEADER = "汇率日期"
+REASON_HEADER = "导入错误"
+COMPUTED_HEADERS = (VALUE_CNY_HEADER, RATE_HEADER, RATE_DATE_HEADER, REASON_HEADER)
+_SPACES = re.compile(r"\s+")
+# "单位：万元" in a title row: the unit of the value column when its header names none.
+_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、]+)")
+_CACHE_LIMIT = 50_000
+
+
+def header_key(text: str) -> str:
+    """How computed headers are compared: NFKC, case-folded, without whitespace."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+_COMPUTED_KEYS = frozenset(header_key(text) for text in COMPUTED_HEADERS)
+
+
+def is_blank(cell: object) -> bool:
+    return cell is None or cell == "" or (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(cell: object) -> str:
+    """A cell as text: whole floats without .0, dates in ISO form, text trimmed."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(" ")
+    if isinstance(cell, dt.date | dt.time):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _label(text: str) -> str:
+    """A header as shown in messages: whitespace (line breaks in header cells) collapsed."""
+    return normalize_text(text)
+
+
+class Layout:
+    """The columns of one sheet, from its header row (and the title rows above it)."""
+
+    def __init__(self, header: HeaderRow, header_cells: list, title_rows: list[list]):
+        self.header_cells = header_cells
+        self.positions = {match.key: position for position, match in header.columns.items()}
+        self.labels = {match.key: _label(match.text) for match in header.columns.values()}
+        self.unknown: list[tuple[int, str]] = []
+        self.ignored: list[tuple[int, str]] = []
+        for position, text in header.unknown:
+            target = self.ignored if header_key(text) in _COMPUTED_KEYS else self.unknown
+            target.append((position, _label(text)))
+        value_match = header.columns[self.positions["contract_value"]]
+        self.unit = value_match.unit
+        self.unit_from_title = False
+        if self.unit is None:
+            self.unit = _title_unit(title_rows)
+            self.unit_from_title = self.unit is not None
+        sei_label = self.labels.get("sei", "")
+        # "是否战略性新兴产业" asks yes or no: its 1 and 0 are answers, not industry codes.
+        self.sei_yes_no = sei_label.startswith("是否")
+
+    def has(self, key: str) -> bool:
+        return key in self.positions
+
+    def label(self, key: str) -> str:
+        return self.labels.get(key) or self.labels["contract_value"]
+
+    def cell(self, cells: list, key: str) -> object:
+        position = self.positions.get(key)
+        if position is None or position >= len(cells):
+            return None
+        return cells[position]
+
+
+def _title_unit(title_rows: list[list]) -> str | None:
+    for cells in title_rows:
+        for cell in cells:
+            if isinstance(cell, str) and "单位" in cell:
+                match = _TITLE_UNIT.search(unicodedata.normalize("NFKC", cell))
+                if match:
+                    try:
+                        values.parse_unit(match.group(1))
+                    except values.ParseError:
+                        continue
+                    return match.group(1)
+    return None
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """The fields of one data row, and every problem found in it."""
+
+    sheet: str
+    number: int
+    cells: list
+    layout: Layout
+    name: str = ""
+    investor: str = ""
+    uscc: str | None = None
+    destination: Region | None = None
+    origin: Region | None = None
+    amount: values.Amount | None = None
+    value_text: str = ""
+    signing_date: dt.date | None = None
+    agreement_type: str = "unspecified"
+    sei_status: str = "not_sei"
+    sei_code: int | None = None
+    # "derived" (from the industry class), "unknown" (blank and not derivable) or "" (given).
+    sei_source: str = ""
+    industry_class: IndustryCategory | None = None
+    industry_text: str = ""
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append((column, message))
+
+
+class RowReader:
+    """Reads rows of one file; caches the parsing of repeated cell values."""
+
+    def __init__(self, *, province: Region | None):
+        self.province = province
+        self._cache: dict[tuple, object] = {}
+
+    def _memo(self, key: tuple, compute):
+        """compute() once per key; a UserError is remembered as its message (a str)."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: compute without the cache
+            return self._safe(compute)
+        result = self._safe(compute)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    @staticmethod
+    def _safe(compute):
+        try:
+            return compute()
+        except UserError as error:
+            return _Failure(error.message)
+
+    def parse(self, layout: Layout, sheet: str, number: int, cells: list) -> ParsedRow:
+        """The fields of a data row (not blank, not a summary row)."""
+        row = ParsedRow(sheet, number, cells, layout)
+        get = layout.cell
+        row.name = normalize_text(cell_text(get(cells, "project_name")))
+        row.investor = normalize_text(cell_text(get(cells, "investor")))
+        if row.investor and not row.name:
+            row.error(layout.label("project_name"), "the project name is missing")
+        elif row.name and not row.investor:
+            row.error(layout.label("investor"), "the investor is missing")
+        if len(row.investor) > 200:
+            row.error(layout.label("investor"), "an investor name may have at most 200 characters")
+        self._uscc(layout, row, get(cells, "uscc"))
+        self._regions(layout, row, get(cells, "destination"), get(cells, "origin"))
+        self._amount(layout, row, get(cells, "contract_value"), get(cells, "currency"))
+        self._simple(layout, row, "signing_date", get(cells, "signing_date"), values.parse_date)
+        agreement = self._simple(
+            layout, row, "agreement_type", get(cells, "agreement_type"), values.parse_agreement_type
+        )
+        row.agreement_type = agreement or "unspecified"
+        self._industry(layout, row, get(cells, "industry_code"))
+        self._sei(layout, row, get(cells, "sei"))
+        row.industry_text = normalize_text(cell_text(get(cells, "industry_text")))
+        if len(row.industry_text) > 200:
+            row.error(layout.label("industry_text"), "at most 200 characters")
+        row.notes = cell_text(get(cells, "notes"))
+        for position, label in layout.unknown:
+            if position < len(cells) and not is_blank(cells[position]):
+                row.extra[label] = cell_text(cells[position])
+        return row
+
+    def _simple(self, layout: Layout, row: ParsedRow, key: str, cell, parse):
+        if is_blank(cell):
+            return None
+        result = self._memo((key, cell, type(cell)), lambda: parse(cell))
+        if isinstance(result, _Failure):
+            row.error(layout.label(key), result.message)
+            return None
+        if key == "signing_date":
+            row.signing_date = result
+        return result
+
+    def _uscc(self, layout: Layout, row: ParsedRow, cell) -> None:
+        if is_blank(cell):
+            return
+        result = self._memo(("uscc", cell, type(cell)), lambda: validate_uscc(cell))
+        if isinstance(result, _Failure):
+            row.error(layout.label("uscc"), result.message)
+        else:
+            row.uscc = result
+
+    def _regions(self, layout: Layout, row: ParsedRow, destination, origin) -> None:
+        if is_blank(destination):
+            if row.name or row.investor:
+                row.error(layout.label("destination"), "the destination region is missing")
+        else:
+            text = cell_text(destination)
+            result = self._memo(
+                ("destination", text), lambda: resolve_region(text, within=self.province)
+            )
+            if isinstance(result, _Failure):
+                row.error(layout.label("destination"), result.message)
+            else:
+                row.destination = result
+        if not is_blank(origin):
+            text = cell_text(origin)
+            result = self._memo(("origin", text), lambda: resolve_region(text))
+            if isinstance(result, _Failure):
+                row.error(layout.label("origin"), result.message)
+            else:
+                row.origin = result
+
+    def _amount(self, layout: Layout, row: ParsedRow, cell, currency_cell) -> None:
+        currency = None
+        if not is_blank(currency_cell):
+            result = self._memo(
+                ("currency", currency_cell), lambda: values.parse_currency(currency_cell)
+            )
+            if isinstance(result, _Failure):
+                row.error(layout.label("currency"), result.message)
+                return
+            currency = result
+        key = ("amount", cell, type(cell), layout.unit, currency)
+        result = self._memo(key, lambda: _read_amount(cell, layout.unit, currency))
+        if isinstance(result, _Failure):
+            row.error(layout.label("contract_value"), result.message)
+        else:
+            row.amount, row.value_text = result
+
+    def _industry(self, layout: Layout, row: ParsedRow, cell) -> None:
+        if is_blank(cell):
+            return
+        # Excel turns the code 0519 into the number 519: put the leading zero back.
+        text = (
+            f"{int(cell):04d}" if isinstance(cell, float) and cell.is_integer() else cell_text(cell)
+        )
+        result = self._memo(("industry", text), lambda: resolve_industry_class(text))
+        if isinstance(result, _Failure):
+            row.error(layout.label("industry_code"), result.message)
+        else:
+            row.industry_class = result
+
+    def _sei(self, layout: Layout, row: ParsedRow, cell) -> None:
+        result = (
+            None
+            if is_blank(cell)
+            else self._memo(
+                ("sei", cell, type(cell), layout.sei_yes_no), lambda: _read_sei(cell, layout)
+            )
+        )
+        if isinstance(result, _Failure):
+            row.error(layout.label("sei"), result.message)
+            return
+        if result is not None and result.status != "blank":
+            row.sei_status, row.sei_code = result.status, result.industry_code
+            return
+        derived = derive_sei_industry(row.industry_class.code) if row.industry_class else None
+        if derived is not None:
+            row.sei_status, row.sei_code, row.sei_source = "sei", derived.code, "derived"
+        else:
+            row.sei_status, row.sei_code, row.sei_source = "not_sei", None, "unknown"
+
+
+class _Failure:
+    """A cached parse failure: its message, re-reported for every row with the same cell."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _read_sei(cell, layout: Layout) -> values.SEIChoice:
+    if layout.sei_yes_no and _is_one_or_zero(cell):
+        answer = values.parse_bool_like(cell)
+        return values.SEIChoice("sei_unspecified" if answer else "not_sei")
+    return values.parse_sei(cell)
+
+
+def _is_one_or_zero(cell) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float):
+        return cell in (0, 1)
+    return isinstance(cell, str) and cell.strip() in ("0", "1", "1.0", "0.0")
+
+
+def _read_amount(cell, unit: str | None, currency: str | None) -> tuple[values.Amount, str]:
+    """The amount and its text as stored: the cell as written, with the header's unit if needed.
+
+    "12.5" under 签约金额（亿元） is kept as "12.5亿元", so the text alone still says the value.
+    """
+    amount = values.parse_amount(cell, header_unit=unit, header_currency=currency)
+    text = amount.text.strip()
+    candidates = [text]
+    if unit:
+        candidates.append(f"{text}{unit}")
+    if amount.currency != "CNY":
+        candidates += [f"{candidate} {amount.currency}" for candidate in list(candidates)]
+    for candidate in candidates:
+        if len(candidate) <= 200 and _reads_as(candidate, amount):
+            return amount, candidate
+    return amount, text[:200]
+
+
+def _reads_as(text: str, amount: values.Amount) -> bool:
+    try:
+        again = values.parse_amount(text)
+    except values.ParseError:
+        return False
+    return (again.value, again.currency, again.approximate) == (
+        amount.value,
+        amount.currency,
+        amount.approximate,
+    )
+
+
+def summary_label(layout: Layout, cells: list) -> str | None:
+    """The label of a totals row (合计, 总计, 小计, Total…) in its serial or name cell, else None."""
+    for key in ("serial", "project_name"):
+        cell = layout.cell(cells, key)
+        if isinstance(cell, str) and is_summary_label(cell):
+            return normalize_text(cell)
+    return None
+
+
+def summary_amount(layout: Layout, cells: list) -> tuple[values.Amount, Decimal] | None:
+    """A totals row's amount and how close a sum must be to agree with it, or None if unreadable.
+
+    The tolerance is half a unit of the last digit written (1.23亿 agrees with 1.234亿, 100000
+    万元 does not with 80000万元), and at least a billionth, for a SUM formula's float noise.
+    """
+    cell = layout.cell(cells, "contract_value")
+    if is_blank(cell):
+        return None
+    try:
+        amount = values.parse_amount(cell, header_unit=layout.unit)
+    except values.ParseError:
+        return None
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", cell_text(cell))).lstrip("0")
+    if digits:
+        place = amount.value.adjusted() - (len(digits) - 1)
+    else:  # Chinese numerals: the last non-zero digit is the last one written
+        place = amount.value.normalize().as_tuple().exponent
+    return amount, max(Decimal(1).scaleb(place) / 2, amount.value * Decimal("1e-9"))
