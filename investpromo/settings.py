@@ -159,7 +159,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "investpromo.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "investpromo.api.filtering.FilterBackend",
         "investpromo.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "investpromo.api.schema.AutoSchema",

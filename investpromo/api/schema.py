@@ -11,14 +11,16 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema plus 400/401/403/404 error responses where they can occur."""
+    """drf-spectacular's AutoSchema plus the error responses (400-409) where they can occur."""
 
     def _error_codes(self) -> list[str]:
         codes = ["401"] if self.get_auth() else []
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
+        writes = self.method not in ("GET", "HEAD")
+        if writes or self._is_list_view():
+            # A service's refusal (e.g. deleting an event that has projects) is a 400 too.
             codes.append("400")
-        if self.method not in ("GET", "HEAD"):
-            codes.append("403")
+        if writes:
+            codes += ["403", "409"]
         if "{" in self.path or self._is_list_view():
             # List pages answer 404 for a page past the end.
             codes.append("404")

@@ -1,10 +1,11 @@
 """The API's routes, its schema and its documentation."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from investpromo.api.views.auth import MeView, TokenView, UserTokenView
+from investpromo.api.views.base import not_found
 from investpromo.api.views.events import EventViewSet
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
@@ -17,8 +18,8 @@ from investpromo.api.views.reference import (
 
 app_name = "api"
 
-router = DefaultRouter()
-router.include_root_view = False
+# SimpleRouter: no format-suffix routes, so a "." in a slug or code reaches the view.
+router = SimpleRouter()
 router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryCategoryViewSet, basename="industry")
 router.register("sei-industries", SEIIndustryViewSet, basename="sei-industry")
@@ -35,4 +36,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
+    # Anything else under /api/ is a JSON 404, like every other API error.
+    re_path(r"^.*$", not_found),
 ]

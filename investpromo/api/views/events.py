@@ -12,7 +12,7 @@ from investpromo.accounts.permissions import ensure_administrator
 from investpromo.api.filters import EventFilter
 from investpromo.api.serializers.events import EventSerializer
 from investpromo.api.serializers.summary import EventSummarySerializer
-from investpromo.api.views.base import VIA
+from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.core.errors import UserError
 from investpromo.events.services import create_event, delete_event, update_event
 from investpromo.projects.selectors import events_with_totals
@@ -39,6 +39,7 @@ class EventViewSet(viewsets.ModelViewSet):
     """Promotion events, identified by their slug."""
 
     queryset = events_with_totals()
+    lookup_value_regex = LOOKUP
     serializer_class = EventSerializer
     filterset_class = EventFilter
     lookup_field = "slug"

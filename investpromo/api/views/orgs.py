@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from investpromo.accounts.permissions import ensure_can_write_organisations
 from investpromo.api.filters import OrganisationFilter
 from investpromo.api.serializers.orgs import OrganisationSerializer
-from investpromo.api.views.base import VIA
+from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.orgs.models import Organisation
 from investpromo.orgs.services import (
     create_organisation,
@@ -28,6 +28,7 @@ class OrganisationViewSet(viewsets.ModelViewSet):
     """Investors, enterprises and other participants."""
 
     queryset = Organisation.objects.select_related("home_region")
+    lookup_value_regex = LOOKUP
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
     ordering_fields = ["name", "id", "created_at", "updated_at"]

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.api.concurrency import IF_MATCH, etag, expected_version
 from investpromo.api.serializers.projects import ProjectSerializer
-from investpromo.api.views.base import VIA
+from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.core.errors import UserError
 from investpromo.projects.models import Project
 from investpromo.projects.selectors import (
@@ -54,6 +54,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     """Signed projects."""
 
     queryset = with_list_related(Project.objects.all()).prefetch_related("co_investors")
+    lookup_value_regex = LOOKUP
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     ordering_fields = ["signing_date", "value_cny", "name", "id", "created_at", "updated_at"]

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from investpromo.accounts.permissions import ensure_administrator
 from investpromo.api.filters import ExchangeRateFilter
 from investpromo.api.serializers.rates import ExchangeRateSerializer, ExchangeRateUpdateSerializer
-from investpromo.api.views.base import VIA
+from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.projects.models import ExchangeRate
 from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
 
@@ -31,6 +31,7 @@ class ExchangeRateViewSet(viewsets.ModelViewSet):
     """CNY per unit of a foreign currency, valid from a date until the next rate."""
 
     queryset = ExchangeRate.objects.all()
+    lookup_value_regex = LOOKUP
     serializer_class = ExchangeRateSerializer
     filterset_class = ExchangeRateFilter
     ordering_fields = ["currency", "date", "id"]

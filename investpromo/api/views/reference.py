@@ -9,6 +9,7 @@ from investpromo.api.serializers.reference import (
     RegionSerializer,
     SEIIndustrySerializer,
 )
+from investpromo.api.views.base import LOOKUP
 from investpromo.geo.models import Region
 from investpromo.sectors.models import IndustryCategory, SEIIndustry
 
@@ -21,6 +22,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """Provinces, prefectures and counties."""
 
     queryset = Region.objects.all()
+    lookup_value_regex = LOOKUP
     serializer_class = RegionSerializer
     filterset_class = RegionListFilter
     lookup_field = "code"
@@ -36,6 +38,7 @@ class IndustryCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Sections, divisions, groups and classes of the national industry classification."""
 
     queryset = IndustryCategory.objects.all()
+    lookup_value_regex = LOOKUP
     serializer_class = IndustryCategorySerializer
     filterset_class = IndustryCategoryFilter
     lookup_field = "code"
@@ -51,6 +54,7 @@ class SEIIndustryViewSet(viewsets.ReadOnlyModelViewSet):
     """The 2018 strategic emerging industries."""
 
     queryset = SEIIndustry.objects.all()
+    lookup_value_regex = LOOKUP
     serializer_class = SEIIndustrySerializer
     lookup_field = "code"
     ordering_fields = ["code", "name_zh", "name_en"]
