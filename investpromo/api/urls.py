@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from investpromo.api.views.auth import MeView, TokenView, UserTokenView
 from investpromo.api.views.base import not_found
 from investpromo.api.views.events import EventViewSet
+from investpromo.api.views.imports import EventImportView
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
 from investpromo.api.views.rates import ExchangeRateViewSet
@@ -32,6 +33,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/tokens/<str:username>/", UserTokenView.as_view(), name="user-token"),
     path("auth/me/", MeView.as_view(), name="me"),
+    path("events/<str:slug>/imports/", EventImportView.as_view(), name="event-import"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
