@@ -97,6 +97,17 @@ class Project(models.Model):
             models.Index(fields=["destination_region"]),
             models.Index(fields=["origin_region"]),
             models.Index(fields=["signing_date"]),
+            # Covering indexes for the dashboard's breakdowns: grouping by these columns and
+            # summing the value reads only the index (100,000 projects in milliseconds).
+            models.Index(fields=["destination_region", "value_cny"], name="project_dest_value"),
+            models.Index(fields=["origin_region", "value_cny"], name="project_origin_value"),
+            models.Index(
+                fields=["sei_status", "sei_industry", "value_cny"], name="project_sei_value"
+            ),
+            models.Index(
+                fields=["signing_date", "value_cny", "is_demo"], name="project_date_value"
+            ),
+            models.Index(fields=["event", "value_cny"], name="project_event_value"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(contract_value__gt=0), name="value_positive"),

@@ -14,7 +14,6 @@ from investpromo.projects.selectors import (
     SEI_ANY,
     SEI_NONE,
     SEI_UNSPECIFIED,
-    includes_demo,
     signings_over_time,
 )
 from investpromo.reports.selectors import summarise_projects
@@ -146,7 +145,7 @@ def figures(projects: QuerySet, *, scope: dict, usd_on: dt.date | None) -> dict:
     return {
         "summary": summary,
         "total_value_cny": total,
-        "is_demo": includes_demo(projects),
+        "is_demo": timeline["demo_projects"] > 0,
         "links": {
             "all": ledger_url(scope),
             "sei": ledger_url(scope, sei=SEI_ANY),

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.utils.translation import get_language
 
 from investpromo.events.selectors import get_event
-from investpromo.projects.selectors import SORTS, events_with_totals, with_list_related
+from investpromo.projects.selectors import SORTS, LedgerRows, events_with_totals
 from investpromo.reports.bulletin import bulletin
 from investpromo.web.access import page, web_view
 from investpromo.web.figures import export_url, figures
@@ -27,7 +27,7 @@ def event_detail(request, slug):
     data = figures(projects, scope=scope, usd_on=event.start_date)
     summary = {**data["summary"], "event": {"is_example_data": event.is_demo}}
     bulletins = {"zh": bulletin(summary, lang="zh"), "en": bulletin(summary, lang="en")}
-    paginator = Paginator(with_list_related(projects.order_by(*SORTS["-value"])), PAGE_SIZE)
+    paginator = Paginator(LedgerRows(projects.order_by(*SORTS["-value"])), PAGE_SIZE)
     # The summary already counted the projects: spare the paginator its COUNT query.
     paginator.count = data["summary"]["projects"]
     return page(

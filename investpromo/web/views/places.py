@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 
 from investpromo.projects.selectors import (
     SORTS,
+    LedgerRows,
     child_regions,
     get_organisation,
     get_region,
@@ -11,7 +12,6 @@ from investpromo.projects.selectors import (
     projects_in_region,
     projects_of_organisation,
     totals,
-    with_list_related,
 )
 from investpromo.web.access import page, web_view
 from investpromo.web.figures import ledger_url
@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def _paged(request, projects, count):
-    paginator = Paginator(with_list_related(projects.order_by(*SORTS["-date"])), PAGE_SIZE)
+    paginator = Paginator(LedgerRows(projects.order_by(*SORTS["-date"])), PAGE_SIZE)
     paginator.count = count
     return paginator.get_page(request.GET.get("page"))
 

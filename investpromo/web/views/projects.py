@@ -14,6 +14,7 @@ from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.audit import history_for
 from investpromo.core.errors import Conflict, PermissionDenied, UserError
 from investpromo.projects.selectors import (
+    LedgerRows,
     get_project,
     includes_demo,
     project_ledger,
@@ -43,7 +44,7 @@ def project_list(request):
     """The ledger, filtered, searched, sorted and paginated, with the totals of the filter."""
     project_filter, projects = project_ledger(request.GET)
     figures = totals(projects)
-    paginator = Paginator(with_list_related(projects), _page_size(request))
+    paginator = Paginator(LedgerRows(projects), _page_size(request))
     # The totals already counted the rows: spare the paginator a second COUNT query.
     paginator.count = figures["projects"]
     page_obj = paginator.get_page(request.GET.get("page"))

@@ -1,0 +1,31 @@
+"""`python -m bench` (`make bench`): runs the main() of every bench/*.py module.
+
+Each benchmark runs in its own process, because each configures Django (and its scratch
+database) for itself before importing anything that needs settings.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    here = Path(__file__).resolve().parent
+    names = sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
+    only = set(sys.argv[1:])
+    failed = []
+    for name in names:
+        if only and name not in only:
+            continue
+        print(f"== bench/{name}.py", flush=True)
+        code = f"import bench.{name} as b; raise SystemExit(b.main())"
+        result = subprocess.run([sys.executable, "-c", code], cwd=here.parent, check=False)
+        if result.returncode:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
