@@ -38,6 +38,16 @@ EDITABLE_FIELDS = frozenset(
 )
 
 
+MAX_VALUE_CNY = Decimal(10) ** (
+    Project._meta.get_field("value_cny").max_digits
+    - Project._meta.get_field("value_cny").decimal_places
+)
+
+# Computed once: the enum's .values builds a new list on every access, and imports ask per row.
+_AGREEMENT_TYPES = frozenset(Project.AgreementType.values)
+_SEI_STATUSES = frozenset(Project.SEIStatus.values)
+
+
 def conversion_date(project: Project) -> dt.date | None:
     """The date a project's value is converted at: its signing date, else its event's start."""
     if project.signing_date:
@@ -65,11 +75,11 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
             f"the destination {destination.name} is a province: give the city or county",
             field="destination_region",
         )
-    if project.agreement_type not in Project.AgreementType.values:
+    if project.agreement_type not in _AGREEMENT_TYPES:
         raise UserError(
             f"unknown agreement type {project.agreement_type!r}", field="agreement_type"
         )
-    if project.sei_status not in Project.SEIStatus.values:
+    if project.sei_status not in _SEI_STATUSES:
         raise UserError(f"unknown SEI status {project.sei_status!r}", field="sei_status")
     if project.sei_industry_id is not None:
         project.sei_status = Project.SEIStatus.SEI
@@ -102,6 +112,12 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
     except UserError as error:
         error.field = "currency"
         raise
+    # value_cny keeps 20 digits before the point; a larger product cannot be stored (it made
+    # the database refuse the row with an error instead of a message).
+    if project.value_cny >= MAX_VALUE_CNY:
+        raise UserError(
+            f"the value is {project.value_cny} yuan: too large to record", field="contract_value"
+        )
     if not project.value_text:
         project.value_text = f"{value} {project.currency}"
     return project

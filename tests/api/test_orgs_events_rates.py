@@ -188,6 +188,8 @@ def test_rate_rules(admin_api, db):
         ({"currency": "XXX", "date": "2024-01-01", "cny_per_unit": "1"}, "currency"),
         ({"currency": "USD", "date": "2024-01-01", "cny_per_unit": "-1"}, "cny_per_unit"),
         ({"currency": "USD", "date": "2024-01-01", "cny_per_unit": "1e30"}, "cny_per_unit"),
+        ({"currency": "USD", "date": "2024-01-01", "cny_per_unit": "1000001"}, "cny_per_unit"),
+        ({"currency": "USD", "date": "2024-01-01", "cny_per_unit": "0"}, "cny_per_unit"),
     ]:
         response = admin_api.post("/api/rates/", body, format="json")
         assert response.status_code == 400, response.content

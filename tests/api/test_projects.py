@@ -275,3 +275,24 @@ def test_filter_text_with_percent_signs_is_a_400(viewer_api, ledger):
     assert response.status_code == 400
     assert set(response.json()) == {"origin", "destination"}
     assert "50%s" in response.json()["origin"][0]
+
+
+def test_a_value_too_large_to_store_is_a_400(admin_api, ledger):
+    rate = admin_api.post(
+        "/api/rates/",
+        {"currency": "JPY", "date": "2024-01-01", "cny_per_unit": "999999"},
+        format="json",
+    )
+    assert rate.status_code == 201, rate.content
+    before = db_state()
+    body = {
+        **_new_project(ledger, "230103"),
+        "contract_value": "999999999999999",
+        "currency": "JPY",
+    }
+    response = admin_api.post("/api/projects/", body, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["contract_value"]
+    assert "too large" in response.json()["contract_value"][0]
+    body["contract_value"] = "1000000000000001"
+    assert admin_api.post("/api/projects/", body, format="json").status_code == 400
+    assert db_state() == before

@@ -1,5 +1,7 @@
 """Projects: references by id, slug or code in, the same out."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from investpromo.api.fields import RegionField
@@ -55,6 +57,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     # Any GB/T 4754 code resolves; the service insists on a 4-digit class.
     industry_class = serializers.PrimaryKeyRelatedField(
         queryset=IndustryCategory.objects.all(), required=False, allow_null=True
+    )
+    # Bounded inside the column (see rates.MAX_RATE); a quadrillion is no real contract.
+    contract_value = serializers.DecimalField(
+        max_digits=24, decimal_places=6, max_value=Decimal(10) ** 15
     )
     extra = serializers.DictField(required=False)
     version = serializers.IntegerField(

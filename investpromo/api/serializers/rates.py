@@ -1,15 +1,24 @@
 """Exchange rates."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from investpromo.projects.models import ExchangeRate
+
+# CNY per unit: the dearest currency is worth some ten yuan; a million is a typing error.
+MAX_RATE = Decimal(1_000_000)
 
 
 class ExchangeRateSerializer(serializers.ModelSerializer):
     """CNY per unit of a currency from a date; currency and date identify it."""
 
     currency = serializers.CharField(max_length=10)
-    cny_per_unit = serializers.DecimalField(max_digits=18, decimal_places=6)
+    # Bounded well inside the column: SQLite keeps decimals as floats, and one rounded up to
+    # the column's 13th integer digit can no longer be read back.
+    cny_per_unit = serializers.DecimalField(
+        max_digits=18, decimal_places=6, max_value=MAX_RATE, min_value=Decimal("0.000001")
+    )
 
     class Meta:
         model = ExchangeRate
