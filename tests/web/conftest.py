@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from investpromo.accounts.models import Profile
+from investpromo.core.reference import load_reference_data
 from investpromo.geo.models import Region
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
@@ -97,3 +98,21 @@ def browser():
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="module")
+def restore_reference_data(django_db_blocker):
+    """For modules with transactional tests, whose flush empties the test database.
+
+    Module-scoped, so its teardown runs after the last test's flush: the reference data the
+    rest of the suite expects (loaded once per database by tests/conftest.py) is put back.
+    """
+    yield
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture
+def fresh_reference_data(restore_reference_data, transactional_db):
+    """Reference data for a transactional test (an earlier one may have flushed it)."""
+    load_reference_data()

@@ -1,0 +1,158 @@
+"""Uploading a signing list: a dry-run preview, then a separate confirm that writes."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from investpromo.core.models import ChangeLog
+from investpromo.projects.models import Project
+from investpromo.web import jobs
+from investpromo.web.models import ImportJob
+from tests.factories import make_event
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["项目名称", "投资方", "项目落地地", "签约金额（万元）", "联系人"]
+GOOD = [
+    ["新材料项目", "深圳新材料有限公司", "大庆市萨尔图区", 5000, "王工"],
+    ["装备项目", "宁波装备有限公司", "大庆市让胡路区", 3000, "李工"],
+]
+BAD = ["坏项目", "某公司", "火星", "abc", ""]
+
+
+def xlsx(*rows, name="signing.xlsx") -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "签约清单"
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # Tests run inside one transaction a thread could not see: run the importer inline.
+    settings.INVESTPROMO_IMPORTS_INLINE = True
+
+
+@pytest.fixture
+def event():
+    return make_event(slug="import-event")
+
+
+def upload(client, file, event_slug="import-event"):
+    return client.post(reverse("web:import_index"), {"event": event_slug, "file": file})
+
+
+def test_preview_writes_nothing_and_confirm_writes(officer_client, officer, event):
+    response = upload(officer_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:import_detail", args=[job.pk])
+    assert job.status == "finished" and job.stage == "preview"
+    assert job.preview["created"] == 2 and job.preview["written"] is False
+    assert not Project.objects.exists()
+
+    page = officer_client.get(response["Location"])
+    html = page.content.decode()
+    assert 'data-count="created">2<' in html
+    assert "8000万元" in html  # 5000 + 3000 万元 would be added
+    assert reverse("web:import_confirm", args=[job.pk]) in html
+
+    confirm = officer_client.post(reverse("web:import_confirm", args=[job.pk]))
+    assert confirm.status_code == 302
+    job.refresh_from_db()
+    assert job.stage == "write" and job.result["written"] is True
+    assert set(Project.objects.values_list("name", flat=True)) == {"新材料项目", "装备项目"}
+    assert Project.objects.get(name="新材料项目").extra == {"联系人": "王工"}
+    assert ChangeLog.objects.filter(user=officer).exists()
+    # A second confirm (double click, another tab) writes nothing more.
+    officer_client.post(reverse("web:import_confirm", args=[job.pk]))
+    assert Project.objects.count() == 2
+    result = officer_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+    assert reverse("web:event_detail", args=["import-event"]) in result
+
+
+def test_every_error_is_listed_by_sheet_row_and_column(admin_client, event):
+    upload(admin_client, xlsx(*GOOD, BAD))
+    job = ImportJob.objects.get()
+    assert job.preview["status"] == "invalid"
+    page = admin_client.get(reverse("web:import_detail", args=[job.pk]))
+    errors = page.context["errors"]
+    assert errors and all(e["sheet"] == "签约清单" and e["row"] == 4 for e in errors)
+    html = page.content.decode()
+    assert "签约清单" in html and "火星" in html
+    problems = admin_client.get(reverse("web:import_problems", args=[job.pk]))
+    text = problems.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "kind,sheet,row,column,message"
+    assert "error,签约清单,4," in text
+
+
+def test_confirm_with_errors_needs_skip_invalid(admin_client, event):
+    upload(admin_client, xlsx(*GOOD, BAD))
+    job = ImportJob.objects.get()
+    refused = admin_client.post(reverse("web:import_confirm", args=[job.pk]), follow=True)
+    assert "skip" in refused.content.decode() or "跳过" in refused.content.decode()
+    assert not Project.objects.exists()
+    job.refresh_from_db()
+    assert job.stage == "preview"
+    admin_client.post(reverse("web:import_confirm", args=[job.pk]), {"skip_invalid": "on"})
+    job.refresh_from_db()
+    assert job.result["created"] == 2 and job.result["rejected"] == 1
+    assert Project.objects.count() == 2
+
+
+def test_officer_rows_outside_their_regions_are_refused(officer_client, event):
+    upload(officer_client, xlsx(["哈尔滨项目", "哈尔滨公司", "哈尔滨市南岗区", 100, ""]))
+    job = ImportJob.objects.get()
+    assert job.preview["status"] == "invalid"
+    assert "outside your regions" in job.preview["errors"][0]["message"]
+    officer_client.post(reverse("web:import_confirm", args=[job.pk]), {"skip_invalid": "on"})
+    assert not Project.objects.exists()
+
+
+def test_an_unreadable_file_fails_with_a_message(admin_client, event):
+    upload(admin_client, SimpleUploadedFile("broken.xlsx", b"not a spreadsheet"))
+    job = ImportJob.objects.get()
+    assert job.status == "failed" and job.error
+    html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+    assert job.error.split(":")[0] in html
+    assert reverse("web:import_confirm", args=[job.pk]) not in html
+
+
+def test_wrong_file_type_is_refused_by_the_form(admin_client, event):
+    response = upload(admin_client, SimpleUploadedFile("list.pdf", b"%PDF"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not ImportJob.objects.exists()
+
+
+def test_officers_see_only_their_own_uploads(officer_client, admin_user, event):
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    assert officer_client.get(reverse("web:import_detail", args=[job.pk])).status_code == 404
+    assert officer_client.post(reverse("web:import_confirm", args=[job.pk])).status_code == 404
+    assert not Project.objects.exists()
+
+
+def test_progress_endpoint_reports_the_running_state(admin_client, event):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+    assert state["busy"] is False and state["status"] == "finished"
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    jobs._progress_callback(job.pk, "preview")(1000, 4000)
+    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+    assert (state["busy"], state["done"], state["total"]) == (True, 1000, 4000)
+    html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+    assert "web/progress.js" in html and "data-import-busy" in html
