@@ -5,6 +5,7 @@ import json
 
 import pytest
 import yaml
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 from investpromo.core.audit import system_user
@@ -64,3 +65,27 @@ def test_docs_use_local_assets_only(anon_api, db):
     page = anon_api.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower() and "https://" not in page
+    # The assets are the sidecar package's static files, collected like the app's own.
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_schema_validates_against_the_openapi_specification(db):
+    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.validation import validate_schema
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert len([op for path in schema["paths"].values() for op in path]) >= 34
+
+
+def test_project_list_costs_a_fixed_number_of_queries(
+    viewer_api, ledger, django_assert_max_num_queries
+):
+    from tests.factories import make_project
+
+    for number in range(20):
+        make_project(event=ledger["event"], name=f"项目{number}", investor=ledger["other"])
+    # Authentication, count, page, co-investors: not one query per row.
+    with django_assert_max_num_queries(6):
+        response = viewer_api.get("/api/projects/", {"page_size": 100})
+    assert response.json()["count"] == 22
