@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from investpromo.followup.models import (
     PRODUCING_OR_BEYOND,
@@ -14,6 +14,7 @@ from investpromo.followup.models import (
     Snapshot,
     Stage,
 )
+from investpromo.projects.money import SumCNY, yuan_from_fen
 from investpromo.projects.rates import to_fen
 
 SHARE_PLACES = 6
@@ -78,7 +79,7 @@ def followthrough(projects: QuerySet, as_of: dt.date) -> dict:
         state = progress.get(project_id, ProjectProgress())
         stages[state.stage] += 1
         funds += state.funds_cny or 0
-    contract_value = projects.aggregate(total=Sum("value_cny"))["total"] or Decimal("0")
+    contract_value = yuan_from_fen(projects.aggregate(total=SumCNY())["total"])
     started = sum(stages[s] for s in STARTED_OR_BEYOND)
     producing = sum(stages[s] for s in PRODUCING_OR_BEYOND)
     return {

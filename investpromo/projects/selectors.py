@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from investpromo.core.errors import NotFound, UserError
@@ -14,6 +14,7 @@ from investpromo.geo.models import Region
 from investpromo.geo.resolver import resolve_region
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
+from investpromo.projects.money import SumCNY, sum_cny_as_decimal, yuan_from_fen
 from investpromo.sectors.models import SEIIndustry
 
 # What a ledger row shows, fetched with the page instead of one query per row.
@@ -261,8 +262,8 @@ def get_project(pk) -> Project:
 
 def totals(projects: QuerySet) -> dict:
     """Number of projects and their total CNY value."""
-    row = projects.order_by().aggregate(count=Count("id"), value=Sum("value_cny"))
-    return {"projects": row["count"], "value_cny": row["value"] or Decimal("0")}
+    row = projects.order_by().aggregate(count=Count("id"), value=SumCNY())
+    return {"projects": row["count"], "value_cny": yuan_from_fen(row["value"])}
 
 
 def includes_demo(projects: QuerySet) -> bool:
@@ -280,7 +281,7 @@ def signings_over_time(projects: QuerySet) -> dict:
         projects.values("signing_date")
         .annotate(
             projects=Count("id"),
-            value_cny=Sum("value_cny"),
+            value_cny=SumCNY(),
             demo=Count("id", filter=Q(is_demo=True)),
         )
         .order_by("signing_date")
@@ -303,7 +304,7 @@ def signings_over_time(projects: QuerySet) -> dict:
             },
         )
         bucket["projects"] += row["projects"]
-        bucket["value_cny"] += row["value_cny"] or Decimal("0")
+        bucket["value_cny"] += yuan_from_fen(row["value_cny"])
     return {
         "unit": "day" if by_day else "month",
         "rows": list(buckets.values()),
@@ -333,7 +334,7 @@ def projects_in_region(region: Region, *, as_origin: bool = False) -> QuerySet:
 def events_with_totals() -> QuerySet:
     """Every event with its number of projects and total CNY value, newest first."""
     return Event.objects.select_related("host_region").annotate(
-        project_count=Count("projects"), value_cny=Sum("projects__value_cny")
+        project_count=Count("projects"), value_cny=sum_cny_as_decimal("projects__value_cny")
     )
 
 

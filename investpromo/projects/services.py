@@ -11,6 +11,7 @@ from investpromo.core.errors import Conflict, UserError
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.geo.models import Region
 from investpromo.projects.models import Project
+from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, significant_digits
 from investpromo.projects.rates import RateBook, normalize_currency
 
 EDITABLE_FIELDS = frozenset(
@@ -37,11 +38,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 
-
-MAX_VALUE_CNY = Decimal(10) ** (
-    Project._meta.get_field("value_cny").max_digits
-    - Project._meta.get_field("value_cny").decimal_places
-)
 
 # Computed once: the enum's .values builds a new list on every access, and imports ask per row.
 _AGREEMENT_TYPES = frozenset(Project.AgreementType.values)
@@ -97,6 +93,12 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
         raise UserError("the contract value must be an exact decimal", field="contract_value")
     if not value.is_finite() or value <= 0:
         raise UserError(f"the contract value must be positive, not {value}", field="contract_value")
+    if significant_digits(value) > MAX_SIGNIFICANT_DIGITS:
+        raise UserError(
+            f"the contract value {value} has more than {MAX_SIGNIFICANT_DIGITS} significant "
+            "digits, more than can be kept exactly",
+            field="contract_value",
+        )
     project.currency = normalize_currency(project.currency)
     on = conversion_date(project)
     if project.currency != "CNY" and on is None:
@@ -112,11 +114,11 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
     except UserError as error:
         error.field = "currency"
         raise
-    # value_cny keeps 20 digits before the point; a larger product cannot be stored (it made
-    # the database refuse the row with an error instead of a message).
+    # Beyond 10 trillion yuan the fen no longer survive SQLite's floats (see projects.money).
     if project.value_cny >= MAX_VALUE_CNY:
         raise UserError(
-            f"the value is {project.value_cny} yuan: too large to record", field="contract_value"
+            f"the value is {project.value_cny} yuan: too large to record (at most 10 trillion)",
+            field="contract_value",
         )
     if not project.value_text:
         project.value_text = f"{value} {project.currency}"

@@ -3,13 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from investpromo.events.models import Event
 from investpromo.followup.selectors import followthrough
 from investpromo.geo.models import Region
 from investpromo.projects.models import ExchangeRate, Project
+from investpromo.projects.money import SumCNY, yuan_from_fen
 from investpromo.projects.rates import to_fen
 from investpromo.sectors.models import SEIIndustry
 
@@ -39,8 +40,10 @@ def _breakdown(projects: QuerySet, field: str, group_field: str) -> list[dict]:
     reads one covering index instead of joining every project to its region and sorting.
     """
     rows = list(
-        projects.values(field).annotate(projects=Count("id"), value_cny=Sum("value_cny")).order_by()
+        projects.values(field).annotate(projects=Count("id"), value_cny=SumCNY()).order_by()
     )
+    for row in rows:
+        row["value_cny"] = yuan_from_fen(row["value_cny"])
     regions = {
         code: (group or code, group_name or name)
         for code, group, group_name, name in Region.objects.filter(
@@ -71,9 +74,11 @@ def summarise_projects(projects: QuerySet, *, usd_on: dt.date | None) -> dict:
     # One grouped pass gives the totals and the SEI breakdown (a covering index serves it).
     by_status = list(
         projects.values("sei_status", "sei_industry")
-        .annotate(projects=Count("id"), value_cny=Sum("value_cny"))
+        .annotate(projects=Count("id"), value_cny=SumCNY())
         .order_by()
     )
+    for row in by_status:
+        row["value_cny"] = yuan_from_fen(row["value_cny"])
     not_sei = Project.SEIStatus.NOT_SEI
     totals = {
         "projects": sum(row["projects"] for row in by_status),
