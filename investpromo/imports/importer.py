@@ -20,6 +20,7 @@ from investpromo.core.text import normalize_key
 from investpromo.geo.resolver import province_of
 from investpromo.imports import values
 from investpromo.imports.batches import LedgerMatcher
+from investpromo.imports.bulkinsert import large_page_cache
 from investpromo.imports.headers import find_header_row
 from investpromo.imports.readers import Sheet, read_sheets
 from investpromo.imports.rejects import check_rejects_path, write_rejects
@@ -71,7 +72,7 @@ def import_signing_list(
     if dry_run:
         run.run(sheets, write=False, skip_invalid=skip_invalid)
     else:
-        with transaction.atomic():
+        with transaction.atomic(), large_page_cache():
             run.run(sheets, write=True, skip_invalid=skip_invalid)
             if report.failed:
                 transaction.set_rollback(True)

@@ -26,12 +26,36 @@ from investpromo.sectors.selectors import derive_sei_industry, resolve_industry_
 VALUE_CNY_HEADER = "折合人民币(元)"
 RATE_HEADER = "汇率(人民币/单位)"
 RATE_DATE_HEADER = "汇率日期"
+ID_HEADER = "InvestPromo编号"
+SOURCE_HEADER = "InvestPromo来源"
 REASON_HEADER = "导入错误"
-COMPUTED_HEADERS = (VALUE_CNY_HEADER, RATE_HEADER, RATE_DATE_HEADER, REASON_HEADER)
+COMPUTED_HEADERS = (
+    VALUE_CNY_HEADER,
+    RATE_HEADER,
+    RATE_DATE_HEADER,
+    ID_HEADER,
+    SOURCE_HEADER,
+    REASON_HEADER,
+)
 _SPACES = re.compile(r"\s+")
 # "单位：万元" in a title row: the unit of the value column when its header names none.
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、]+)")
 _CACHE_LIMIT = 50_000
+_PARSED_KEYS = (
+    "project_name",
+    "investor",
+    "uscc",
+    "destination",
+    "origin",
+    "contract_value",
+    "currency",
+    "signing_date",
+    "agreement_type",
+    "industry_code",
+    "sei",
+    "industry_text",
+    "notes",
+)
 
 
 def header_key(text: str) -> str:
@@ -43,7 +67,9 @@ _COMPUTED_KEYS = frozenset(header_key(text) for text in COMPUTED_HEADERS)
 
 
 def is_blank(cell: object) -> bool:
-    return cell is None or cell == "" or (isinstance(cell, str) and not cell.strip())
+    if cell is None or cell == "":
+        return True
+    return isinstance(cell, str) and not cell.strip()
 
 
 def cell_text(cell: object) -> str:
@@ -74,6 +100,8 @@ class Layout:
     def __init__(self, header: HeaderRow, header_cells: list, title_rows: list[list]):
         self.header_cells = header_cells
         self.positions = {match.key: position for position, match in header.columns.items()}
+        # Positions of the columns RowReader.parse reads, in its order (None: not in the sheet).
+        self.slots = [self.positions.get(key) for key in _PARSED_KEYS]
         self.labels = {match.key: _label(match.text) for match in header.columns.values()}
         self.unknown: list[tuple[int, str]] = []
         self.ignored: list[tuple[int, str]] = []
@@ -127,6 +155,9 @@ class ParsedRow:
     layout: Layout
     name: str = ""
     investor: str = ""
+    # normalize_key of name and investor: the row's identity, computed once.
+    name_key: str = ""
+    investor_key: str = ""
     uscc: str | None = None
     destination: Region | None = None
     origin: Region | None = None
@@ -179,31 +210,49 @@ class RowReader:
     def parse(self, layout: Layout, sheet: str, number: int, cells: list) -> ParsedRow:
         """The fields of a data row (not blank, not a summary row)."""
         row = ParsedRow(sheet, number, cells, layout)
-        get = layout.cell
-        row.name = normalize_text(cell_text(get(cells, "project_name")))
-        row.investor = normalize_text(cell_text(get(cells, "investor")))
+        count = len(cells)
+        (
+            name,
+            investor,
+            uscc,
+            destination,
+            origin,
+            value,
+            currency,
+            signing,
+            agreement,
+            industry,
+            sei,
+            industry_text,
+            notes,
+        ) = [cells[p] if p is not None and p < count else None for p in layout.slots]
+        row.name = normalize_text(cell_text(name))
+        row.investor = normalize_text(cell_text(investor))
+        row.name_key, row.investor_key = row.name.casefold(), row.investor.casefold()
         if row.investor and not row.name:
             row.error(layout.label("project_name"), "the project name is missing")
         elif row.name and not row.investor:
             row.error(layout.label("investor"), "the investor is missing")
         if len(row.investor) > 200:
             row.error(layout.label("investor"), "an investor name may have at most 200 characters")
-        self._uscc(layout, row, get(cells, "uscc"))
-        self._regions(layout, row, get(cells, "destination"), get(cells, "origin"))
-        self._amount(layout, row, get(cells, "contract_value"), get(cells, "currency"))
-        self._simple(layout, row, "signing_date", get(cells, "signing_date"), values.parse_date)
+        self._uscc(layout, row, uscc)
+        self._regions(layout, row, destination, origin)
+        self._amount(layout, row, value, currency)
+        row.signing_date = self._simple(layout, row, "signing_date", signing, values.parse_date)
         agreement = self._simple(
-            layout, row, "agreement_type", get(cells, "agreement_type"), values.parse_agreement_type
+            layout, row, "agreement_type", agreement, values.parse_agreement_type
         )
         row.agreement_type = agreement or "unspecified"
-        self._industry(layout, row, get(cells, "industry_code"))
-        self._sei(layout, row, get(cells, "sei"))
-        row.industry_text = normalize_text(cell_text(get(cells, "industry_text")))
-        if len(row.industry_text) > 200:
-            row.error(layout.label("industry_text"), "at most 200 characters")
-        row.notes = cell_text(get(cells, "notes"))
+        self._industry(layout, row, industry)
+        self._sei(layout, row, sei)
+        if not is_blank(industry_text):
+            row.industry_text = normalize_text(cell_text(industry_text))
+            if len(row.industry_text) > 200:
+                row.error(layout.label("industry_text"), "at most 200 characters")
+        if not is_blank(notes):
+            row.notes = cell_text(notes)
         for position, label in layout.unknown:
-            if position < len(cells) and not is_blank(cells[position]):
+            if position < count and not is_blank(cells[position]):
                 row.extra[label] = cell_text(cells[position])
         return row
 
@@ -214,8 +263,6 @@ class RowReader:
         if isinstance(result, _Failure):
             row.error(layout.label(key), result.message)
             return None
-        if key == "signing_date":
-            row.signing_date = result
         return result
 
     def _uscc(self, layout: Layout, row: ParsedRow, cell) -> None:
@@ -357,7 +404,8 @@ def summary_label(layout: Layout, cells: list) -> str | None:
     """The label of a totals row (合计, 总计, 小计, Total…) in its serial or name cell, else None."""
     for key in ("serial", "project_name"):
         cell = layout.cell(cells, key)
-        if isinstance(cell, str) and is_summary_label(cell):
+        # Labels are short (合计, 小计, Grand total); most project names need no closer look.
+        if isinstance(cell, str) and len(cell) <= 24 and is_summary_label(cell):
             return normalize_text(cell)
     return None
 
