@@ -43,10 +43,6 @@ EDITABLE_FIELDS = frozenset(
 _AGREEMENT_TYPES = frozenset(Project.AgreementType.values)
 _SEI_STATUSES = frozenset(Project.SEIStatus.values)
 
-# Computed once: the enum's .values builds a new list on every access, and imports ask per row.
-_AGREEMENT_TYPES = frozenset(Project.AgreementType.values)
-_SEI_STATUSES = frozenset(Project.SEIStatus.values)
-
 
 def conversion_date(project: Project) -> dt.date | None:
     """The date a project's value is converted at: its signing date, else its event's start."""
