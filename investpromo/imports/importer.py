@@ -9,7 +9,6 @@ by default any invalid row rolls everything back; with skip_invalid the valid ro
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import chain
 from pathlib import Path
 
 from django.db import transaction
@@ -72,7 +71,9 @@ def import_signing_list(
     if dry_run:
         run.run(sheets, write=False, skip_invalid=skip_invalid)
     else:
-        with transaction.atomic(), large_page_cache():
+        # The cache setting is restored after the transaction ends (no query may run between a
+        # rollback being marked and the end of the atomic block).
+        with large_page_cache(), transaction.atomic():
             run.run(sheets, write=True, skip_invalid=skip_invalid)
             if report.failed:
                 transaction.set_rollback(True)
@@ -184,7 +185,9 @@ class _Run:
                 )
             )
         sums = _Sums()
-        for number, cells in chain(head[header.index + 1 :], rows):
+        for number, cells in head[header.index + 1 :]:
+            self._row(layout, report, sums, number, cells)
+        for number, cells in rows:
             self._tick(1)
             self._row(layout, report, sums, number, cells)
 

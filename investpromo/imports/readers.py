@@ -326,9 +326,32 @@ def _csv_encoding(path: Path, shown: str) -> tuple[str, int]:
     for encoding in candidates:
         lines = _decodes(path, encoding)
         if lines is not None:
+            if encoding == "utf-8" and _reads_better_as_gb18030(path):
+                return "gb18030", lines
             return encoding, lines
     raise UnreadableFile(
         f"{shown}: not a spreadsheet or text file in UTF-8 or GB18030/GBK (it cannot be decoded)"
+    )
+
+
+def _reads_better_as_gb18030(path: Path) -> bool:
+    """For a file valid in both: GBK text can also be valid UTF-8 (元, D4 AA, reads as Ԫ).
+
+    The reading whose non-ASCII characters are more often Chinese wins; a tie stays UTF-8.
+    """
+    with path.open("rb") as handle:
+        sample = handle.read(65536)
+    as_utf8 = _cjk_share(sample.decode("utf-8", errors="ignore"))
+    as_gb = _cjk_share(sample.decode("gb18030", errors="ignore"))
+    return as_gb > as_utf8 and _decodes(path, "gb18030") is not None
+
+
+def _cjk_share(text: str) -> float:
+    wide = [char for char in text if ord(char) > 127]
+    if not wide:
+        return 0.0
+    return sum("\u4e00" <= char <= "\u9fff" or "\u3000" <= char <= "\u303f" for char in wide) / len(
+        wide
     )
 
 

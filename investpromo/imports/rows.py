@@ -39,7 +39,7 @@ COMPUTED_HEADERS = (
 )
 _SPACES = re.compile(r"\s+")
 # "单位：万元" in a title row: the unit of the value column when its header names none.
-_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、]+)")
+_TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、()\[\]【】]+)")
 _CACHE_LIMIT = 50_000
 _PARSED_KEYS = (
     "project_name",
@@ -90,8 +90,8 @@ def cell_text(cell: object) -> str:
 
 
 def _label(text: str) -> str:
-    """A header as shown in messages: whitespace (line breaks in header cells) collapsed."""
-    return normalize_text(text)
+    """A header as written, whitespace (line breaks in header cells) collapsed: for messages."""
+    return " ".join(str(text).split())
 
 
 class Layout:
