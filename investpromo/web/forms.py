@@ -144,7 +144,8 @@ class ProjectForm(forms.Form):
             "origin": project.origin_region_id or "",
             "signing_date": project.signing_date,
             "agreement_type": project.agreement_type,
-            "contract_value": project.contract_value.normalize(),
+            # Plain digits: normalize() alone would show 3.29E+9.
+            "contract_value": f"{project.contract_value.normalize():f}",
             "currency": project.currency,
             "value_text": project.value_text,
             "value_approximate": project.value_approximate,

@@ -7,16 +7,33 @@ also wait for the writer's lock). The job's outcome is stored on the ImportJob r
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 
 from investpromo.core.errors import UserError
 from investpromo.web.models import ImportJob
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
+
+
+def _update_job(job_id: int, **fields) -> None:
+    """Update the job row, retrying while SQLite reports the table locked by a reader.
+
+    With a file database in WAL mode readers never block this; SQLite's shared in-memory
+    database (the test suite's) locks per table, and the page polling this row can hold it.
+    """
+    for attempt in range(100):
+        try:
+            ImportJob.objects.filter(pk=job_id).update(**fields)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
 
 
 def progress_key(job_id: int) -> str:
@@ -30,7 +47,7 @@ def read_progress(job_id: int) -> dict:
 
 def start(job: ImportJob) -> None:
     """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set)."""
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, error="")
+    _update_job(job.pk, status=ImportJob.Status.QUEUED, error="")
     cache.set(progress_key(job.pk), {"stage": job.stage, "done": 0, "total": None}, PROGRESS_TTL)
     if getattr(settings, "INVESTPROMO_IMPORTS_INLINE", False):
         run(job.pk)
@@ -44,6 +61,13 @@ def _thread_main(job_id: int) -> None:
     close_old_connections()
     try:
         run(job_id)
+    except Exception:
+        # Nothing above the thread would report it: log it, and mark the job failed if we can.
+        logger.exception("import job %s: the background thread failed", job_id)
+        try:
+            _update_job(job_id, status=ImportJob.Status.FAILED, error="internal error")
+        except Exception:
+            logger.exception("import job %s: could not record the failure", job_id)
     finally:
         # The thread's own database connection is not closed by any request cycle.
         close_old_connections()
@@ -73,7 +97,7 @@ def run(job_id: int) -> None:
     from investpromo.imports.importer import import_signing_list
 
     job = ImportJob.objects.select_related("event", "user").get(pk=job_id)
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
+    _update_job(job_id, status=ImportJob.Status.RUNNING)
     preview = job.stage == ImportJob.Stage.PREVIEW
     fields = {"status": ImportJob.Status.FINISHED, "error": ""}
     try:
@@ -92,6 +116,6 @@ def run(job_id: int) -> None:
     except Exception as error:  # the page must say it failed rather than spin for ever
         logger.exception("import job %s failed", job_id)
         fields.update(status=ImportJob.Status.FAILED, error=f"{type(error).__name__}: {error}")
-    ImportJob.objects.filter(pk=job_id).update(**fields)
+    _update_job(job_id, **fields)
     state = read_progress(job_id)
     cache.set(progress_key(job_id), {**state, "finished": True}, PROGRESS_TTL)

@@ -53,6 +53,15 @@ def percent(share) -> str:
     return f"{bulletin.percent(share)}%"
 
 
+@register.filter
+def rate(value) -> str:
+    """An exchange rate without trailing zeros: 7.100000 → 7.1."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{number.normalize():f}"
+
+
 def amount_unit() -> tuple[Decimal, str]:
     """The unit tables and charts show values in: 万元 in Chinese, million yuan in English."""
     if is_chinese():

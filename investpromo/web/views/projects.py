@@ -29,6 +29,8 @@ from investpromo.web.forms import DeleteForm, ProjectForm
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
+# Bookkeeping fields that change with others; showing them would only repeat the change.
+HIDDEN_HISTORY_FIELDS = {"version", "normalized_name"}
 
 
 def _page_size(request) -> int:
@@ -85,7 +87,7 @@ def _history(project) -> list[dict]:
         changes = [
             {"field": field, "before": before.get(field), "after": after.get(field)}
             for field in entry.changed_fields
-            if field != "version"
+            if field not in HIDDEN_HISTORY_FIELDS
         ]
         entries.append({"entry": entry, "changes": changes})
     return entries

@@ -26,7 +26,7 @@
     // Long category names (industries, cities) read best down the side, largest on top.
     var option = base(spec);
     option.xAxis = { type: "value", name: spec.unit, nameTextStyle: { align: "right" } };
-    option.yAxis = { type: "category", data: spec.labels.slice().reverse(), axisLabel: { width: 150, overflow: "truncate" } };
+    option.yAxis = { type: "category", data: spec.labels.slice().reverse(), axisLabel: { width: 180, overflow: "truncate" } };
     option.series = [{ type: "bar", name: spec.unit, data: spec.values.slice().reverse(), barMaxWidth: 18 }];
     option.urls = spec.urls.slice().reverse();
     return option;
@@ -43,7 +43,8 @@
 
   function timeline(spec) {
     var option = vertical(spec);
-    option.legend = { top: 0, right: 0 };
+    option.legend = { bottom: 0, left: "center" };
+    option.grid = { left: 8, right: 24, top: 32, bottom: 32, containLabel: true };
     option.yAxis = [
       { type: "value", name: spec.unit, minInterval: 1 },
       { type: "value", name: spec.unit2, splitLine: { show: false } }
