@@ -65,8 +65,6 @@ def check_step(
             f"unknown approvals {', '.join(sorted(unknown))}: use {', '.join(Approval.values)}",
             field="approvals",
         )
-    if stage == Stage.APPROVED and not approvals:
-        raise UserError("say which approvals were obtained", field="approvals")
     if stage == Stage.TERMINATED and not termination_reason.strip():
         raise UserError("a terminated project needs the reason", field="termination_reason")
     if stage in STARTED_OR_BEYOND and not has_evidence and not no_evidence_reason.strip():
@@ -149,6 +147,54 @@ def is_backwards(previous: str, stage: str) -> bool:
     if stage == Stage.TERMINATED:
         return False
     return STAGE_ORDER[stage] < STAGE_ORDER[previous]
+
+
+STEP_EDITABLE = frozenset(
+    {
+        "note",
+        "funds_in_place",
+        "funds_currency",
+        "funds_text",
+        "approvals",
+        "no_evidence_reason",
+        "termination_reason",
+    }
+)
+
+
+@transaction.atomic
+def update_step(
+    *, actor, step: ProgressStep, via: str = "", rates: RateBook | None = None, **changes
+) -> ProgressStep:
+    """Correct a recorded step (its funds, note, approvals or reasons); stage and date stay."""
+    ensure_can_write_projects_in(actor, step.project.destination_region)
+    unknown = set(changes) - STEP_EDITABLE
+    if unknown:
+        raise UserError(f"cannot change {', '.join(sorted(unknown))} of a step")
+    before = snapshot(step)
+    for name, value in changes.items():
+        setattr(step, name, value)
+    check_step(
+        project=step.project,
+        stage=step.stage,
+        date=step.date,
+        approvals=step.approvals,
+        funds_in_place=step.funds_in_place,
+        has_evidence=step.evidence.exists(),
+        no_evidence_reason=step.no_evidence_reason,
+        termination_reason=step.termination_reason,
+    )
+    if step.funds_in_place is None:
+        step.funds_currency, step.funds_cny = "", None
+    else:
+        step.funds_currency = normalize_currency(step.funds_currency or "CNY")
+        book = rates if rates is not None else RateBook()
+        step.funds_cny, _, _ = book.to_cny(step.funds_in_place, step.funds_currency, step.date)
+    step.save()
+    record_change(
+        actor=actor, instance=step, action="update", before=before, after=snapshot(step), source=via
+    )
+    return step
 
 
 @transaction.atomic

@@ -104,7 +104,9 @@ def test_terminated_needs_a_reason_and_approved_its_approvals(cohort):
     with pytest.raises(UserError, match="reason"):
         record_progress(actor=system_user(), project=d, stage="terminated", date=D(2025, 1, 1))
     with pytest.raises(UserError, match="approvals"):
-        record_progress(actor=system_user(), project=d, stage="approved", date=D(2025, 1, 1))
+        record_progress(
+            actor=system_user(), project=d, stage="approved", date=D(2025, 1, 1), approvals=["x"]
+        )
     with pytest.raises(UserError, match="future"):
         step(d, "registered", D(2999, 1, 1))
     assert not ProgressStep.objects.filter(project=d).exists()
