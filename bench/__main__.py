@@ -4,14 +4,21 @@ Each benchmark runs in its own process, because each configures Django (and its 
 database) for itself before importing anything that needs settings.
 """
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
 
 
+def _has_main(path: Path) -> bool:
+    # Read without importing: a helper module may need settings that only a benchmark sets.
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body)
+
+
 def main() -> int:
     here = Path(__file__).resolve().parent
-    names = sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_"))
+    names = sorted(p.stem for p in here.glob("*.py") if not p.stem.startswith("_") and _has_main(p))
     only = set(sys.argv[1:])
     failed = []
     for name in names:
