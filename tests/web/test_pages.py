@@ -145,3 +145,10 @@ def test_organisation_and_region_pages_total_their_projects(admin_client):
     # The third project's investor (the factory default) is from 深圳 as well.
     assert shenzhen.context["outgoing"]["projects"] == 3
     assert admin_client.get(reverse("web:region_detail", args=["999999"])).status_code == 404
+
+
+def test_missing_pages_get_the_translated_404_page(admin_client, settings):
+    settings.DEBUG = False
+    response = admin_client.get("/projects/999999/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
