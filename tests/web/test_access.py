@@ -150,7 +150,9 @@ def test_officer_edits_own_region_and_history_names_them(officer_client, officer
     assert daqing_project.name == "大庆项目二期"
     assert daqing_project.value_cny == Decimal("350000000.00")
     assert daqing_project.version == 2
-    entry = ChangeLog.objects.filter(object_id=str(daqing_project.pk), action="update").get()
+    entry = ChangeLog.objects.filter(
+        content_type__model="project", object_id=str(daqing_project.pk), action="update"
+    ).get()
     assert entry.user == officer and entry.source == "web"
     page = officer_client.get(reverse("web:project_detail", args=[daqing_project.pk]))
     assert "daqing-officer" in page.content.decode()
