@@ -81,7 +81,7 @@ def record_change(
     return entry
 
 
-def change_entry(
+def change_values(
     *,
     actor,
     instance: models.Model,
@@ -89,9 +89,9 @@ def change_entry(
     before: dict | None,
     after: dict | None,
     source: str = "",
-) -> ChangeLog:
-    """The unsaved change-log row record_change would write, for writing many at once."""
-    values = {
+) -> dict:
+    """The fields (by attname) of the change-log row record_change writes: one set of rules."""
+    return {
         "user_id": actor.pk if getattr(actor, "pk", None) else None,
         "actor_label": actor_label(actor),
         "action": action,
@@ -102,7 +102,11 @@ def change_entry(
         "after": after,
         "source": source[:300],
     }
-    # Positional: an import builds one per row, and keyword construction costs 3× as much.
+
+
+def change_entry(**kwargs) -> ChangeLog:
+    """The unsaved change-log row record_change would write (arguments as change_values)."""
+    values = change_values(**kwargs)
     return ChangeLog(*[values.get(field.attname) for field in ChangeLog._meta.concrete_fields])
 
 

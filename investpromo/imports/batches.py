@@ -13,7 +13,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
-from investpromo.core.audit import change_entry, snapshot
+from investpromo.core.audit import change_values, snapshot
 from investpromo.core.errors import UserError
 from investpromo.core.models import ChangeLog
 from investpromo.geo.resolver import resolve_region
@@ -102,6 +102,7 @@ def build(model, values: dict):
 
 
 _PLANS: dict = {}
+_ATTNAMES = [field.attname for field in Project._meta.concrete_fields]
 _CACHED = {
     name: Project._meta.get_field(name)
     for name in ("event", "destination_region", "industry_class")
@@ -176,7 +177,12 @@ class LedgerMatcher:
             query = Project.objects.filter(pk__in=pks)
             if write:
                 query = query.select_for_update()
-            current = {project.pk: project for project in query}
+            # Values, not model instances: most re-imported rows turn out unchanged.
+            for data in query.values(*_ATTNAMES):
+                project = build(Project, data)
+                project._state.adding = False
+                project._state.db = query.db
+                current[project.pk] = project
         pending = _Pending()
         all_valid = True
         report = self.report
@@ -312,36 +318,49 @@ class LedgerMatcher:
             )
 
     def _project(self, row: ParsedRow, org: _Org) -> Project:
-        amount = row.amount
-        project = build(
-            Project,
-            {
-                "event_id": self.event.pk,
-                "name": row.name,
-                "investor_id": org.pk or _PENDING_INVESTOR,
-                "origin_region_id": row.origin.code if row.origin else None,
-                "destination_region_id": row.destination.code,
-                "signing_date": row.signing_date,
-                "agreement_type": row.agreement_type,
-                "contract_value": amount.value,
-                "currency": amount.currency,
-                "value_text": row.value_text,
-                "value_approximate": amount.approximate,
-                "sei_status": row.sei_status,
-                "sei_industry_id": row.sei_code if row.sei_code else None,
-                "industry_class_id": row.industry_class.code if row.industry_class else None,
-                "industry_text": row.industry_text,
-                "notes": row.notes,
-                "extra": row.extra,
-                "source_ref": self._source_ref(row),
-            },
-        )
-        # Shared cached objects, so validation costs no query per row.
-        _CACHED["event"].set_cached_value(project, self.event)
-        _CACHED["destination_region"].set_cached_value(project, row.destination)
-        if row.industry_class is not None:
-            _CACHED["industry_class"].set_cached_value(project, row.industry_class)
+        values = self._values(row, row.layout.positions)
+        values["event_id"] = self.event.pk
+        values["investor_id"] = org.pk or _PENDING_INVESTOR
+        values["source_ref"] = self._source_ref(row)
+        values["extra"] = row.extra
+        project = build(Project, values)
+        self._cache_related(project, row.destination, row.industry_class)
         return project
+
+    def _values(self, row: ParsedRow, columns) -> dict:
+        """The project fields the row gives; of the optional ones only those its sheet has."""
+        amount = row.amount
+        values = {
+            "name": row.name,
+            "destination_region_id": row.destination.code,
+            "contract_value": amount.value,
+            "currency": amount.currency,
+            "value_text": row.value_text,
+            "value_approximate": amount.approximate,
+        }
+        if "origin" in columns:
+            values["origin_region_id"] = row.origin.code if row.origin else None
+        if "signing_date" in columns:
+            values["signing_date"] = row.signing_date
+        if "agreement_type" in columns:
+            values["agreement_type"] = row.agreement_type
+        if "industry_code" in columns:
+            values["industry_class_id"] = row.industry_class.code if row.industry_class else None
+        if "sei" in columns or "industry_code" in columns:
+            values["sei_status"] = row.sei_status
+            values["sei_industry_id"] = row.sei_code or None
+        if "industry_text" in columns:
+            values["industry_text"] = row.industry_text
+        if "notes" in columns:
+            values["notes"] = row.notes
+        return values
+
+    def _cache_related(self, project: Project, destination, industry_class) -> None:
+        """Shared cached objects on the project, so validation costs no query per row."""
+        _CACHED["event"].set_cached_value(project, self.event)
+        _CACHED["destination_region"].set_cached_value(project, destination)
+        if industry_class is not None:
+            _CACHED["industry_class"].set_cached_value(project, industry_class)
 
     def _source_ref(self, row: ParsedRow) -> str:
         return f"{self.file_name}!{row.sheet}!{row.number}"[-300:]
@@ -349,38 +368,19 @@ class LedgerMatcher:
     def _update(self, row: ParsedRow, current: Project, pending: _Pending) -> None:
         """Apply the row's columns (absent columns keep what is stored); unchanged or updated."""
         layout = row.layout
-        current.event = self.event
-        if current.industry_class_id:
-            current.industry_class = resolve_industry_class(current.industry_class_id)
         before = snapshot(current)
-        amount = row.amount
-        current.name = row.name
-        current.destination_region = row.destination
-        current.contract_value = amount.value
-        current.currency = amount.currency
-        current.value_text = row.value_text
-        current.value_approximate = amount.approximate
-        if layout.has("origin"):
-            current.origin_region = row.origin
-        if layout.has("signing_date"):
-            current.signing_date = row.signing_date
-        if layout.has("agreement_type"):
-            current.agreement_type = row.agreement_type
-        if layout.has("industry_code"):
-            current.industry_class = row.industry_class
-        if layout.has("sei") or layout.has("industry_code"):
-            current.sei_status = row.sei_status
-            current.sei_industry = self.industries.get(row.sei_code) if row.sei_code else None
-        if layout.has("industry_text"):
-            current.industry_text = row.industry_text
-        if layout.has("notes"):
-            current.notes = row.notes
+        data = current.__dict__
+        data.update(self._values(row, layout.positions))
+        extra = dict(data.get("extra") or {})
         if layout.unknown:
-            extra = dict(current.extra or {})
             for _, label in layout.unknown:
                 extra.pop(label, None)
             extra.update(row.extra)
-            current.extra = extra
+        data["extra"] = extra
+        class_code = data.get("industry_class_id")
+        self._cache_related(
+            current, row.destination, resolve_industry_class(class_code) if class_code else None
+        )
         validate_and_convert(current, rates=self.rates)
         after = snapshot(current)
         if _compared(before) == _compared(after):
@@ -407,16 +407,15 @@ class LedgerMatcher:
         entries = []
 
         def log(instance, action, before, after):
-            entries.append(
-                change_entry(
-                    actor=self.actor,
-                    instance=instance,
-                    action=action,
-                    before=before,
-                    after=after,
-                    source=self.source,
-                )
+            values = change_values(
+                actor=self.actor,
+                instance=instance,
+                action=action,
+                before=before,
+                after=after,
+                source=self.source,
             )
+            entries.append(build(ChangeLog, values))
 
         if pending.organisations:
             models = [org.model for org in pending.organisations]

@@ -1,0 +1,170 @@
+"""Import speed: a generated 100,000-row signing list validated (dry run) and committed into a
+scratch SQLite database, against the same file's raw cell-read time with python-calamine
+measured in the same run (the ratio is what counts; machines differ). Target: the whole import
+within 3× the raw read, and memory that does not grow with the file beyond the rows held.
+
+Memory is measured in child processes importing files of two sizes: the peak resident set of
+each says whether it grows with the file. Set BENCH_IMPORT_ROWS for another size.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+TARGET = 3.0
+_CHILD = "BENCH_IMPORT_CHILD"
+
+
+def _setup_django(workdir: Path):
+    """A fresh scratch database with reference data, a USD rate and an event."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "investpromo.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["INVESTPROMO_DATA_DIR"] = str(workdir)
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from investpromo.core.audit import system_user
+    from investpromo.core.reference import load_reference_data
+    from investpromo.events.services import create_event
+    from investpromo.geo.resolver import resolve_region
+    from investpromo.projects.rates import set_exchange_rate
+
+    call_command("migrate", verbosity=0, interactive=False)
+    load_reference_data()
+    actor = system_user()
+    set_exchange_rate(actor=actor, currency="USD", cny_per_unit="7.1", date=dt.date(2024, 8, 1))
+
+    def event(slug):
+        return create_event(
+            actor=actor,
+            slug=slug,
+            name="基准测试推介会",
+            start_date=dt.date(2024, 8, 31),
+            end_date=dt.date(2024, 9, 1),
+            host_region=resolve_region("哈尔滨市"),
+        )
+
+    return actor, event
+
+
+def _signing_list(rows: int) -> Path:
+    from bench.signing_lists import cached
+
+    started = time.perf_counter()
+    path = cached(rows)
+    spent = time.perf_counter() - started
+    if spent > 1:
+        print(f"  (generated {path.name} in {spent:.1f} s; cached for later runs)")
+    return path
+
+
+def _raw_read(path: Path) -> float:
+    """Seconds to read every cell of every sheet with calamine: the floor for any import."""
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    workbook = CalamineWorkbook.from_path(str(path))
+    for index, _ in enumerate(workbook.sheet_names):
+        for _row in workbook.get_sheet_by_index(index).iter_rows():
+            pass
+    return time.perf_counter() - started
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process: VmHWM where /proc has it (ru_maxrss survives
+    fork and exec on Linux, so a child would report its parent's peak), else ru_maxrss."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _child(rows: int) -> int:
+    """Commit one import of `rows` rows and print the process's peak memory as JSON."""
+    workdir = Path(tempfile.mkdtemp(prefix="investpromo-bench-mem-"))
+    actor, event = _setup_django(workdir)
+    from investpromo.imports.importer import import_signing_list
+
+    path = _signing_list(rows)
+    before = _peak_mb()
+    report = import_signing_list(actor=actor, path=path, event=event("mem"))
+    print(json.dumps({"rows": report.created, "before_mb": before, "peak_mb": _peak_mb()}))
+    return 0
+
+
+def _memory(rows: int) -> dict:
+    env = {**os.environ, _CHILD: str(rows)}
+    code = "import bench.import_speed as b; raise SystemExit(b.main())"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    if os.environ.get(_CHILD):
+        return _child(int(os.environ[_CHILD]))
+    workdir = Path(tempfile.mkdtemp(prefix="investpromo-bench-import-"))
+    actor, event = _setup_django(workdir)
+    from investpromo.imports.importer import import_signing_list
+
+    path = _signing_list(ROWS)
+    size_mb = path.stat().st_size / 1048576
+    print(f"Import of a {ROWS:,}-row signing list ({size_mb:.1f} MB xlsx), scratch SQLite")
+    raw = min(_raw_read(path) for _ in range(2))
+    target = event("bench")
+
+    def timed(**options):
+        started = time.perf_counter()
+        report = import_signing_list(actor=actor, path=path, event=target, **options)
+        return time.perf_counter() - started, report
+
+    dry, dry_report = timed(dry_run=True)
+    commit, report = timed()
+    again, again_report = timed()
+    assert not report.errors, report.errors[:5]
+    assert report.created == ROWS and again_report.unchanged == ROWS
+
+    def line(label, seconds):
+        rate = ROWS / seconds
+        print(f"  {label:32s} {seconds:7.2f} s {rate:10,.0f} rows/s {seconds / raw:6.1f}× raw")
+
+    line("raw cell read (python-calamine)", raw)
+    line("validate (dry run)", dry)
+    line("commit (all rows new)", commit)
+    line("re-import (all rows unchanged)", again)
+    verdict = "met" if commit <= TARGET * raw else "not met"
+    print(
+        f"  target: whole import within {TARGET:.0f}× the raw read: {verdict} ({commit / raw:.1f}×)"
+    )
+    print(f"  peak RSS of this process (all of the above): {_peak_mb():.0f} MB")
+    small = max(ROWS // 5, 1000)
+    sizes = [_memory(small), _memory(ROWS)]
+    grows = ", ".join(
+        f"{m['rows']:,} rows {m['peak_mb']:.0f} MB (before the import {m['before_mb']:.0f} MB)"
+        for m in sizes
+    )
+    print(f"  peak RSS of a commit alone: {grows}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
