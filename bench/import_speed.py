@@ -141,7 +141,7 @@ def main() -> int:
     commit, report = timed()
     again, again_report = timed()
     assert not report.errors, report.errors[:5]
-    assert report.created == ROWS and again_report.unchanged == ROWS
+    assert dry_report.created == report.created == ROWS and again_report.unchanged == ROWS
 
     def line(label, seconds):
         rate = ROWS / seconds
