@@ -41,6 +41,7 @@ _SPACES = re.compile(r"\s+")
 # "单位：万元" in a title row: the unit of the value column when its header names none.
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、()\[\]【】]+)")
 _CACHE_LIMIT = 50_000
+_MAYBE_TOTAL = re.compile("[计lLｌＬ]")
 _PARSED_KEYS = (
     "project_name",
     "investor",
@@ -404,8 +405,14 @@ def summary_label(layout: Layout, cells: list) -> str | None:
     """The label of a totals row (合计, 总计, 小计, Total…) in its serial or name cell, else None."""
     for key in ("serial", "project_name"):
         cell = layout.cell(cells, key)
-        # Labels are short (合计, 小计, Grand total); most project names need no closer look.
-        if isinstance(cell, str) and len(cell) <= 24 and is_summary_label(cell):
+        # Labels are short and end in 计 or "total" (合计, 小计, Grand total): most project
+        # names need no closer look.
+        if (
+            isinstance(cell, str)
+            and len(cell) <= 24
+            and _MAYBE_TOTAL.search(cell)
+            and is_summary_label(cell)
+        ):
             return normalize_text(cell)
     return None
 

@@ -3,6 +3,7 @@
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from operator import mul
 
 from investpromo.core.errors import UserError
 
@@ -13,6 +14,8 @@ _VALUE = {char: index for index, char in enumerate(ALPHABET)}
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 # GB 11714 organisation-code weights for its 8 body characters.
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+# int(char, 36) for the characters an organisation-code body may hold.
+_BASE36 = {char: int(char, 36) for char in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _LOOKALIKES = {"I": "1", "O": "0", "S": "5", "V": "U", "Z": "2"}
 # Copy-pasted codes often carry zero-width characters that str.isspace() does not see.
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -47,7 +50,12 @@ def org_code_check_char(body8: str) -> str:
     body = normalize_uscc(body8)
     if len(body) != 8 or not all(char.isascii() and char.isalnum() for char in body):
         raise UserError(f'"{body8}" is not an 8-character organisation-code body.', field="uscc")
-    total = sum(int(char, 36) * weight for char, weight in zip(body, _ORG_WEIGHTS, strict=True))
+    return _org_check(body)
+
+
+def _org_check(body: str) -> str:
+    """org_code_check_char of a body already normalised and checked."""
+    total = sum(map(mul, map(_BASE36.__getitem__, body), _ORG_WEIGHTS))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -60,7 +68,12 @@ def uscc_check_char(first17: str) -> str:
             f'"{first17}" is not 17 characters from {ALPHABET}; cannot compute a check character.',
             field="uscc",
         )
-    total = sum(_VALUE[char] * weight for char, weight in zip(body, _USCC_WEIGHTS, strict=True))
+    return _uscc_check(body)
+
+
+def _uscc_check(body: str) -> str:
+    """uscc_check_char of 17 characters already normalised and checked."""
+    total = sum(map(mul, map(_VALUE.__getitem__, body), _USCC_WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -97,13 +110,15 @@ def validate_uscc(text: object) -> str:
             field="uscc",
         )
     failures = []
-    expected_org = org_code_check_char(code[8:16])
+    # The code is 18 characters of the alphabet here: no need to normalise it again (imports
+    # validate tens of thousands).
+    expected_org = _org_check(code[8:16])
     if code[16] != expected_org:
         failures.append(
             f"the organisation-code check character (position 17) should be {expected_org}, "
             f"not {code[16]}"
         )
-    expected = uscc_check_char(code[:17])
+    expected = _uscc_check(code[:17])
     if code[17] != expected:
         failures.append(f"the check character (position 18) should be {expected}, not {code[17]}")
     if not failures:
