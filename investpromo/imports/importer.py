@@ -20,8 +20,8 @@ from investpromo.geo.resolver import province_of
 from investpromo.imports import values
 from investpromo.imports.batches import LedgerMatcher
 from investpromo.imports.bulkinsert import large_page_cache
-from investpromo.imports.headers import find_header_row
-from investpromo.imports.readers import Sheet, read_sheets
+from investpromo.imports.headers import COLUMN_ALIASES, REQUIRED, find_header_row, match_header
+from investpromo.imports.readers import Sheet, UnreadableFile, read_sheets
 from investpromo.imports.rejects import check_rejects_path, write_rejects
 from investpromo.imports.report import ImportReport, Problem, SheetReport
 from investpromo.imports.rows import (
@@ -148,6 +148,13 @@ class _Run:
         for sheet in sheets:
             self._sheet(sheet)
         self._flush()
+        if not any(sheet.imported for sheet in self.report.sheets):
+            reasons = "; ".join(f"{s.name}: {s.skip_reason}" for s in self.report.sheets)
+            raise UnreadableFile(
+                f"{self.report.file}: no sheet has a header row naming the project, investor, "
+                f"destination and value columns within its first {HEADER_SEARCH_ROWS} rows"
+                + (f" ({reasons})" if reasons else " (the file is empty)")
+            )
         order = {sheet.name: index for index, sheet in enumerate(self.report.sheets)}
         self.report.warnings.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
         self.report.errors.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
@@ -168,6 +175,7 @@ class _Run:
         header = find_header_row([cells for _, cells in searched], max_rows=HEADER_SEARCH_ROWS)
         self._tick(len(head))
         if header is None:
+            report.skip_reason = _why_no_header(searched)
             return
         header_number, header_cells = searched[header.index]
         layout = Layout(header, header_cells, [cells for _, cells in searched[: header.index]])
@@ -290,6 +298,21 @@ class _Run:
         if not all_valid and not self.skip_invalid:
             # All or nothing: once a row is invalid nothing will be kept; stop writing.
             self.write = False
+
+
+def _why_no_header(rows: list[tuple[int, list]]) -> str:
+    """Which required columns the likeliest header row lacks, for the summary."""
+    best: tuple[int, int, set[str]] | None = None
+    for number, cells in rows:
+        found = {match.key for cell in cells if (match := match_header(cell)) is not None}
+        named = len(found & set(REQUIRED))
+        if named and (best is None or named > best[1]):
+            best = (number, named, found)
+    if best is None:
+        return "no header row"
+    number, _, found = best
+    missing = [COLUMN_ALIASES[key][0] for key in REQUIRED if key not in found]
+    return f"row {number} looks like the header but has no {', '.join(missing)} column"
 
 
 def _shown(value: Decimal, currency: str, unit: str) -> str:

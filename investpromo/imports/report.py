@@ -45,6 +45,8 @@ class SheetReport:
     unit: str | None = None
     unknown_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    # Why a sheet without a header row was skipped ("row 2 … has no 落地地区 column").
+    skip_reason: str = ""
 
     @property
     def imported(self) -> bool:
@@ -64,6 +66,7 @@ class SheetReport:
             "unit": self.unit,
             "unknown_columns": list(self.unknown_columns),
             "ignored_columns": list(self.ignored_columns),
+            "skip_reason": self.skip_reason,
         }
 
 
@@ -218,9 +221,7 @@ class ImportReport:
 
 def _sheet_line(sheet: SheetReport) -> str:
     if not sheet.imported:
-        return (
-            f"{sheet.name}: skipped (no header row naming project, investor, destination and value)"
-        )
+        return f"{sheet.name}: skipped ({sheet.skip_reason or 'no header row'})"
     parts = [f"{sheet.rows_read} rows read", f"{sheet.valid} valid", f"{sheet.rejected} rejected"]
     if sheet.summary_rows:
         parts.append(f"{sheet.summary_rows} summary rows skipped")

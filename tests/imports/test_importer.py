@@ -369,3 +369,23 @@ def test_report_to_dict_is_json_ready_and_progress_is_reported(tmp_path, event):
     assert data["added"] == {"projects": 1500, "value_cny": "1500000000.00"}
     assert calls[0] == (1000, 1501) and calls[-1] == (1501, 1501)
     assert Project.objects.filter(event=event).count() == 0
+
+
+def test_sheets_without_a_header_say_which_column_is_missing(tmp_path, event):
+    from investpromo.imports.readers import UnreadableFile
+
+    path = xlsx(
+        tmp_path / "nohead.xlsx",
+        {
+            "说明": [["填表说明"]],
+            "S": [["标题"], ["序号", "项目名称", "投资方", "签约金额"], [1, "甲", "乙", 5]],
+        },
+    )
+    with pytest.raises(UnreadableFile) as caught:
+        run(path, event)
+    assert str(caught.value) == (
+        "nohead.xlsx: no sheet has a header row naming the project, investor, destination and "
+        "value columns within its first 20 rows (说明: no header row; S: row 2 looks like the "
+        "header but has no 落地地区 column)"
+    )
+    assert not Project.objects.exists()
