@@ -48,10 +48,15 @@ class Sheet:
 
 
 def limits() -> tuple[int, int]:
-    """(max bytes, max rows) from settings, else the defaults."""
+    """(max bytes, max rows): a Django setting, else the environment variable, else the default."""
+
+    def limit(name: str, default: int) -> int:
+        value = getattr(settings, name, None) or os.environ.get(name) or default
+        return int(value)
+
     return (
-        int(getattr(settings, "INVESTPROMO_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)),
-        int(getattr(settings, "INVESTPROMO_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)),
+        limit("INVESTPROMO_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES),
+        limit("INVESTPROMO_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS),
     )
 
 
