@@ -121,13 +121,14 @@ def _in_chunk_size() -> int:
 
 @dataclass(slots=True)
 class _Org:
-    """An organisation as the import needs it; `model` holds a new one until it is written."""
+    """An organisation as the import needs it: its id once it has one, its name for messages."""
 
     pk: int | None
     name: str
     normalized_name: str
     aliases: list
-    model: Organisation | None = None
+    # The fields of a new organisation, until it is written (a dry run never builds it).
+    new_values: dict | None = None
 
 
 @dataclass
@@ -243,17 +244,14 @@ class LedgerMatcher:
         key = row.investor_key
         org = self.orgs_by_uscc.get(row.uscc) if row.uscc else self.orgs_by_name.get(key)
         if org is None:
-            model = build(
-                Organisation,
-                {
-                    "name": row.investor,
-                    "normalized_name": key,
-                    "uscc": row.uscc,
-                    "home_region_id": row.origin.code if row.origin else None,
-                    "aliases": [],
-                },
-            )
-            org = _Org(None, row.investor, key, [], model)
+            values = {
+                "name": row.investor,
+                "normalized_name": key,
+                "uscc": row.uscc,
+                "home_region_id": row.origin.code if row.origin else None,
+                "aliases": [],
+            }
+            org = _Org(None, row.investor, key, [], values)
             if row.uscc:
                 self.orgs_by_uscc[row.uscc] = org
             if self.orgs_by_name.get(key) is None:
@@ -418,10 +416,10 @@ class LedgerMatcher:
             entries.append(build(ChangeLog, values))
 
         if pending.organisations:
-            models = [org.model for org in pending.organisations]
+            models = [build(Organisation, org.new_values) for org in pending.organisations]
             bulkinsert.insert(Organisation, models, with_ids=True)
-            for org in pending.organisations:
-                org.pk, org.model = org.model.pk, None
+            for org, model in zip(pending.organisations, models, strict=True):
+                org.pk, org.new_values = model.pk, None
             for model in models:
                 log(model, "create", None, snapshot(model))
         if pending.creates:
