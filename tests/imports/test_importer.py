@@ -389,3 +389,38 @@ def test_sheets_without_a_header_say_which_column_is_missing(tmp_path, event):
         "header but has no 落地地区 column)"
     )
     assert not Project.objects.exists()
+
+
+def test_columns_absent_from_a_reimport_keep_the_stored_values(tmp_path, event):
+    full = [
+        [*HEADER, "投资方所在地", "备注", "联系人"],
+        [1, "甲", "甲公司", "松北区", 100, "深圳", "重点", "张三"],
+    ]
+    run(xlsx(tmp_path / "full.xlsx", {"S": full}), event)
+    # A shorter list of the same project: no origin or notes column, contact left blank.
+    short = [[*HEADER, "联系人", "电话"], [1, "甲", "甲公司", "松北区", 100, None, "123"]]
+    report = run(xlsx(tmp_path / "short.xlsx", {"S": short}), event)
+    assert report.updated == 1
+    project = projects(event)["甲"]
+    assert (project.origin_region_id, project.notes) == ("440300", "重点")
+    assert project.extra == {"电话": "123"}
+
+
+def test_a_uscc_of_another_company_records_the_project_under_that_company(tmp_path, event):
+    from tests.factories import make_org
+
+    owner = make_org("甲实业有限公司", uscc=USCC_A)
+    rows = [[*HEADER, "统一社会信用代码"], [1, "项目", "乙公司", "松北区", 100, USCC_A]]
+    report = run(xlsx(tmp_path / "u.xlsx", {"S": rows}), event)
+    assert projects(event)["项目"].investor == owner and report.organisations_created == 0
+    [warning] = report.warnings
+    assert str(warning) == (
+        f"S!2: 投资方: USCC {USCC_A} belongs to 甲实业有限公司, not 乙公司: "
+        "the project is recorded under 甲实业有限公司"
+    )
+
+
+def test_an_industry_code_excel_turned_into_a_number_keeps_its_leading_zero(tmp_path, event):
+    rows = [[*HEADER, "行业代码"], [1, "秸秆", "甲公司", "松北区", 100, 519]]
+    run(xlsx(tmp_path / "i.xlsx", {"S": rows}), event)
+    assert projects(event)["秸秆"].industry_class_id == "0519"
