@@ -81,8 +81,9 @@ def _raw_read(path: Path) -> float:
 
 
 def _peak_mb() -> float:
-    """Peak resident memory of this process: VmHWM where /proc has it (ru_maxrss survives
-    fork and exec on Linux, so a child would report its parent's peak), else ru_maxrss."""
+    """Peak resident memory of this process in MB."""
+    # VmHWM where /proc has it: ru_maxrss survives fork and exec on Linux, so a child would
+    # report its parent's peak.
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):

@@ -73,12 +73,10 @@ UPDATE_FIELDS = [
 
 
 def build(model, values: dict):
-    """A new, unsaved instance from attname values, made the way unpickling makes one.
-
-    Model.__init__ costs ~25 µs with keywords (each foreign key through its descriptor); an
-    import builds one per row. Only for models without post_init receivers (Project and
-    Organisation have none): missing fields get their defaults, as __init__ would give them.
-    """
+    """A new, unsaved instance from attname values, made the way unpickling makes one."""
+    # Model.__init__ costs ~25 µs with keywords (each foreign key through its descriptor) and
+    # an import builds one per row. Only for models without post_init receivers (Project,
+    # Organisation and ChangeLog have none); missing fields get their defaults, as in __init__.
     plan = _PLANS.get(model)
     if plan is None:
         plan = _PLANS[model] = (

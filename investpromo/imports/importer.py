@@ -52,11 +52,10 @@ def import_signing_list(
     progress: Progress | None = None,
     source_name: str | None = None,
 ) -> ImportReport:
-    """Import every sheet of the file into the event; raises UserError only if it cannot start.
-
-    Row problems do not raise: they are in the report (`report.failed` when, all-or-nothing,
-    they stopped the write). progress(done_rows, total_rows or None) is called as rows go by.
-    """
+    """Import every sheet of the file into the event; row problems are in the report."""
+    # UserError (UnreadableFile, PermissionDenied) only when the file or account cannot be
+    # used at all; report.failed when, all or nothing, invalid rows stopped the write.
+    # progress(done_rows, total_rows or None) is called every PROGRESS_EVERY rows and at the end.
     started = time.perf_counter()
     file_name = source_name or Path(path).name
     # A read-only account, or a rejects file we cannot write, is refused before reading.

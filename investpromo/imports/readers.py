@@ -67,10 +67,9 @@ def read_sheets(
     max_bytes: int | None = None,
     max_rows: int | None = None,
 ) -> Iterator[Sheet]:
-    """The sheets of the file in workbook order; raises UnreadableFile (also while iterating).
-
-    What the file is (missing, encrypted, not a spreadsheet) is checked before this returns.
-    """
+    """The file's sheets in workbook order; UnreadableFile now or while iterating."""
+    # What the file is (missing, encrypted, not a spreadsheet) is settled before returning,
+    # so a caller fails before it opens a transaction.
     default_bytes, default_rows = limits()
     max_bytes = default_bytes if max_bytes is None else max_bytes
     max_rows = default_rows if max_rows is None else max_rows
@@ -340,10 +339,8 @@ def _csv_encoding(path: Path, shown: str) -> tuple[str, int]:
 
 
 def _reads_better_as_gb18030(path: Path) -> bool:
-    """For a file valid in both: GBK text can also be valid UTF-8 (元, D4 AA, reads as Ԫ).
-
-    The reading whose non-ASCII characters are more often Chinese wins; a tie stays UTF-8.
-    """
+    """Whether a file valid as UTF-8 reads as more Chinese in GB18030 (a tie stays UTF-8)."""
+    # Short GBK text can be valid UTF-8 too: 元 is D4 AA, which UTF-8 reads as Ԫ.
     with path.open("rb") as handle:
         sample = handle.read(65536)
     as_utf8 = _cjk_share(sample.decode("utf-8", errors="ignore"))

@@ -372,10 +372,8 @@ def _is_one_or_zero(cell) -> bool:
 
 
 def _read_amount(cell, unit: str | None, currency: str | None) -> tuple[values.Amount, str]:
-    """The amount and its text as stored: the cell as written, with the header's unit if needed.
-
-    "12.5" under 签约金额（亿元） is kept as "12.5亿元", so the text alone still says the value.
-    """
+    """The amount and its text as stored: the cell as written, with the header's unit if needed."""
+    # "12.5" under 签约金额（亿元） is kept as "12.5亿元", so the text alone still says the value.
     amount = values.parse_amount(cell, header_unit=unit, header_currency=currency)
     text = amount.text.strip()
     candidates = [text]
@@ -418,11 +416,9 @@ def summary_label(layout: Layout, cells: list) -> str | None:
 
 
 def summary_amount(layout: Layout, cells: list) -> tuple[values.Amount, Decimal] | None:
-    """A totals row's amount and how close a sum must be to agree with it, or None if unreadable.
-
-    The tolerance is half a unit of the last digit written (1.23亿 agrees with 1.234亿, 100000
-    万元 does not with 80000万元), and at least a billionth, for a SUM formula's float noise.
-    """
+    """A totals row's amount and how close a sum must be to agree with it, or None."""
+    # Half a unit of the last digit written (1.23亿 agrees with 1.234亿; 100000万元 does not
+    # with 80000万元), and at least a billionth, for the float noise of a SUM formula.
     cell = layout.cell(cells, "contract_value")
     if is_blank(cell):
         return None
