@@ -7,6 +7,17 @@ from rest_framework.routers import SimpleRouter
 from investpromo.api.views.auth import MeView, TokenView, UserTokenView
 from investpromo.api.views.base import not_found
 from investpromo.api.views.events import EventViewSet
+from investpromo.api.views.followup import (
+    EventFollowthroughView,
+    EventSnapshotsView,
+    EvidenceDownloadView,
+    OverdueView,
+    ProgressImportView,
+    ProgressStepView,
+    ProjectProgressView,
+    SnapshotDetailView,
+    ThresholdsView,
+)
 from investpromo.api.views.imports import EventImportView
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
@@ -34,6 +45,19 @@ urlpatterns = [
     path("auth/tokens/<str:username>/", UserTokenView.as_view(), name="user-token"),
     path("auth/me/", MeView.as_view(), name="me"),
     path("events/<str:slug>/imports/", EventImportView.as_view(), name="event-import"),
+    path(
+        "events/<str:slug>/followthrough/",
+        EventFollowthroughView.as_view(),
+        name="event-followthrough",
+    ),
+    path("events/<str:slug>/snapshots/", EventSnapshotsView.as_view(), name="event-snapshots"),
+    path("snapshots/<str:id>/", SnapshotDetailView.as_view(), name="snapshot"),
+    path("projects/<str:id>/progress/", ProjectProgressView.as_view(), name="project-progress"),
+    path("progress/<str:id>/", ProgressStepView.as_view(), name="progress-step"),
+    path("progress-imports/", ProgressImportView.as_view(), name="progress-import"),
+    path("evidence/<str:id>/", EvidenceDownloadView.as_view(), name="evidence"),
+    path("overdue/", OverdueView.as_view(), name="overdue"),
+    path("overdue/thresholds/", ThresholdsView.as_view(), name="overdue-thresholds"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -12,6 +12,7 @@ import collections
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from investpromo.core.audit import system_user
+from investpromo.followup.services import record_progress, take_snapshot
 from investpromo.projects.models import ExchangeRate
 from investpromo.wsgi import application
 
@@ -70,7 +73,20 @@ def _run(operation, headers, **fixed) -> list[int]:
 
 def _known_records(ledger) -> dict[str, dict]:
     """Path parameters naming records that exist, per path prefix."""
+    step = record_progress(
+        actor=system_user(),
+        project=ledger["harbin"],
+        stage="started",
+        date=ledger["event"].start_date,
+        evidence_files=[SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff site photo")],
+    )
+    snap = take_snapshot(
+        actor=system_user(), event=ledger["event"], as_of=ledger["event"].start_date, label="1"
+    )
     return {
+        "/api/progress/": {"id": step.pk},
+        "/api/evidence/": {"id": step.evidence.get().pk},
+        "/api/snapshots/": {"id": snap.pk},
         "/api/events/": {"slug": ledger["event"].slug},
         "/api/organisations/": {"id": ledger["investor"].pk},
         "/api/projects/": {"id": ledger["harbin"].pk},
