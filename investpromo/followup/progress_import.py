@@ -201,7 +201,7 @@ class _Projects:
 
 
 def _parse_row(
-    cells: dict, *, sheet: str, row: int, projects: _Projects, unit, actor
+    cells: dict, *, sheet: str, row: int, projects: _Projects, unit, actor, rates: RateBook
 ) -> ProgressRow:
     project = projects.find(cells)
     if not region_in_scope(actor, project.destination_region) or role_of(actor) not in (
@@ -236,6 +236,10 @@ def _parse_row(
             except UserError as error:
                 raise RowProblem("funds in place", str(error)) from None
             funds, currency = amount.value, amount.currency
+            try:
+                rates.to_cny(funds, currency, date)
+            except UserError as error:
+                raise RowProblem("funds in place", str(error)) from None
     approvals = []
     for word in filter(
         None,
@@ -290,6 +294,7 @@ def import_progress(
     shown = source_name or Path(path).name
     report = ProgressImportReport(file=shown, dry_run=dry_run)
     projects = _Projects(event_slug)
+    rates = RateBook()
     parsed: list[ProgressRow] = []
     seen: dict[tuple[int, str, dt.date], str] = {}
     for sheet in read_sheets(path, display_name=shown):
@@ -317,6 +322,7 @@ def import_progress(
                     projects=projects,
                     unit=unit,
                     actor=actor,
+                    rates=rates,
                 )
             except RowProblem as problem:
                 report.errors.append(Problem(sheet.name, number, problem.column, problem.message))

@@ -23,6 +23,7 @@ from investpromo.followup.models import (
     Stage,
 )
 from investpromo.projects.models import Project
+from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, significant_digits
 from investpromo.projects.rates import RateBook, normalize_currency
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
@@ -74,6 +75,14 @@ def check_step(
         )
     if funds_in_place is not None and (not funds_in_place.is_finite() or funds_in_place < 0):
         raise UserError("funds in place cannot be negative", field="funds_in_place")
+    if funds_in_place is not None and (
+        significant_digits(funds_in_place) > MAX_SIGNIFICANT_DIGITS
+        or funds_in_place >= MAX_VALUE_CNY
+    ):
+        raise UserError(
+            f"funds in place {funds_in_place} are beyond what can be kept exactly",
+            field="funds_in_place",
+        )
 
 
 @transaction.atomic

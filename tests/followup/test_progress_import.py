@@ -189,3 +189,16 @@ def test_officer_cannot_report_outside_their_regions(ledger, tmp_path, django_us
     report = import_progress(actor=officer, path=path)
     assert "not in your regions" in str(report.errors[0])
     assert not ProgressStep.objects.exists()
+
+
+def test_missing_rate_for_foreign_funds_is_a_row_error(ledger, tmp_path):
+    _, one, _ = ledger
+    path = workbook(
+        tmp_path / "p.xlsx",
+        [[1, one.pk, None, None, None, "开工", "2025-03-01", "100万美元", "照片"]],
+    )
+    report = import_progress(actor=system_user(), path=path)
+    assert "进展!3: funds in place: no USD exchange rate on or before 2025-03-01" in str(
+        report.errors[0]
+    )
+    assert not ProgressStep.objects.exists()
