@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.errors import UserError
@@ -72,12 +72,19 @@ def import_signing_list(
     else:
         # The cache setting is restored after the transaction ends (no query may run between a
         # rollback being marked and the end of the atomic block).
-        with large_page_cache(), transaction.atomic():
-            run.run(sheets, write=True, skip_invalid=skip_invalid)
-            if report.failed:
-                transaction.set_rollback(True)
-            else:
-                report.written = True
+        try:
+            with large_page_cache(), transaction.atomic():
+                run.run(sheets, write=True, skip_invalid=skip_invalid)
+                if report.failed:
+                    transaction.set_rollback(True)
+                else:
+                    report.written = True
+        except IntegrityError as error:
+            # Someone wrote the same organisation (USCC) or ids meanwhile: all was rolled back.
+            raise UserError(
+                f"{file_name}: the ledger changed while importing (another import at the same "
+                f"time?); nothing was written: import the file again ({error})"
+            ) from None
     if rejects_path and run.matcher.rejected_rows:
         write_rejects(rejects_path, run.matcher.rejected_rows)
         report.rejects_path = str(rejects_path)

@@ -424,3 +424,18 @@ def test_an_industry_code_excel_turned_into_a_number_keeps_its_leading_zero(tmp_
     rows = [[*HEADER, "行业代码"], [1, "秸秆", "甲公司", "松北区", 100, 519]]
     run(xlsx(tmp_path / "i.xlsx", {"S": rows}), event)
     assert projects(event)["秸秆"].industry_class_id == "0519"
+
+
+def test_a_concurrent_write_is_one_clear_error_and_nothing_is_written(tmp_path, event, monkeypatch):
+    from django.db import IntegrityError
+
+    from investpromo.core.errors import UserError
+    from investpromo.imports import bulkinsert
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: orgs_organisation.uscc")
+
+    monkeypatch.setattr(bulkinsert, "insert", clash)
+    with pytest.raises(UserError, match="the ledger changed while importing"):
+        run(xlsx(tmp_path / "c.xlsx", {"S": [HEADER, *project_rows(2)]}), event)
+    assert not Project.objects.filter(event=event).exists()
