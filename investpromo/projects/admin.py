@@ -7,25 +7,8 @@ from investpromo.projects import services
 from investpromo.projects.models import ExchangeRate, Project
 from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
 
-PROJECT_INPUT_FIELDS = [
-    "event",
-    "name",
-    "investor",
-    "origin_region",
-    "destination_region",
-    "signing_date",
-    "agreement_type",
-    "contract_value",
-    "currency",
-    "value_text",
-    "value_approximate",
-    "sei_status",
-    "sei_industry",
-    "industry_class",
-    "industry_text",
-    "notes",
-    "extra",
-]
+# What the admin form edits: everything a caller may set but the import bookkeeping.
+PROJECT_INPUT_FIELDS = [f for f in services.PROJECT_FIELDS if f not in {"source_ref", "is_demo"}]
 
 
 @admin.register(Project)

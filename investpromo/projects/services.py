@@ -14,29 +14,29 @@ from investpromo.projects.models import Project
 from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, significant_digits
 from investpromo.projects.rates import RateBook, normalize_currency
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "event",
-        "name",
-        "investor",
-        "origin_region",
-        "destination_region",
-        "signing_date",
-        "agreement_type",
-        "contract_value",
-        "currency",
-        "value_text",
-        "value_approximate",
-        "sei_status",
-        "sei_industry",
-        "industry_class",
-        "industry_text",
-        "notes",
-        "extra",
-        "source_ref",
-        "is_demo",
-    }
+# The fields a caller may set, in the order forms show them.
+PROJECT_FIELDS = (
+    "event",
+    "name",
+    "investor",
+    "origin_region",
+    "destination_region",
+    "signing_date",
+    "agreement_type",
+    "contract_value",
+    "currency",
+    "value_text",
+    "value_approximate",
+    "sei_status",
+    "sei_industry",
+    "industry_class",
+    "industry_text",
+    "notes",
+    "extra",
+    "source_ref",
+    "is_demo",
 )
+EDITABLE_FIELDS = frozenset(PROJECT_FIELDS)
 
 
 # Computed once: the enum's .values builds a new list on every access, and imports ask per row.

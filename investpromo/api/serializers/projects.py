@@ -8,30 +8,11 @@ from investpromo.api.fields import RegionField
 from investpromo.events.models import Event
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
+from investpromo.projects.services import PROJECT_FIELDS
 from investpromo.sectors.models import IndustryCategory, SEIIndustry
 
-# Model fields the service accepts as changes (its EDITABLE_FIELDS, minus the many-to-many).
-WRITABLE = (
-    "event",
-    "name",
-    "investor",
-    "origin_region",
-    "destination_region",
-    "signing_date",
-    "agreement_type",
-    "contract_value",
-    "currency",
-    "value_text",
-    "value_approximate",
-    "sei_status",
-    "sei_industry",
-    "industry_class",
-    "industry_text",
-    "notes",
-    "extra",
-    "source_ref",
-    "is_demo",
-)
+# Model fields the service accepts as changes (the many-to-many co-investors are separate).
+WRITABLE = PROJECT_FIELDS
 
 
 class ProjectSerializer(serializers.ModelSerializer):
