@@ -128,6 +128,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+# WhiteNoise also serves straight from the apps and node_modules, so pages never depend on
+# `collectstatic` having run (tests, a first start); the empty folder keeps it from warning.
+WHITENOISE_USE_FINDERS = _env_bool("WHITENOISE_USE_FINDERS", True)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [p for p in [PROJECT_DIR / "node_modules" / "echarts" / "dist"] if p.exists()]
 MEDIA_ROOT = DATA_DIR / "media"
 
