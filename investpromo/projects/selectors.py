@@ -5,11 +5,14 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investpromo.core.errors import NotFound, UserError
 from investpromo.events.models import Event
+from investpromo.followup.models import STAGE_ORDER, ProgressStep, Stage
 from investpromo.geo.models import Region
 from investpromo.geo.resolver import resolve_region
 from investpromo.orgs.models import Organisation
@@ -56,6 +59,61 @@ SEI_STATUS_LABELS = {
 }
 AGREEMENT_CHOICES = list(AGREEMENT_LABELS.items())
 SEI_STATUS_CHOICES = list(SEI_STATUS_LABELS.items())
+
+# Follow-through stages as the interface names them (the model's labels are bilingual text).
+STAGE_LABELS = {
+    Stage.SIGNED: _("signed"),
+    Stage.REGISTERED: _("company registered"),
+    Stage.APPROVED: _("approvals obtained"),
+    Stage.STARTED: _("construction started"),
+    Stage.COMPLETED: _("completed"),
+    Stage.IN_PRODUCTION: _("in production"),
+    Stage.FULL_CAPACITY: _("at full capacity"),
+    Stage.TERMINATED: _("terminated"),
+}
+
+
+def _from(stage) -> tuple[str, ...]:
+    return tuple(s for s, order in STAGE_ORDER.items() if order >= STAGE_ORDER[stage])
+
+
+# The ledger's `stage` filter: a project's latest stage on a date lies in one of these sets.
+STAGE_SETS = {
+    "active": tuple(STAGE_ORDER),
+    "from_registered": _from(Stage.REGISTERED),
+    "from_approved": _from(Stage.APPROVED),
+    "from_started": _from(Stage.STARTED),
+    "from_completed": _from(Stage.COMPLETED),
+    "from_in_production": _from(Stage.IN_PRODUCTION),
+    **{stage: (stage,) for stage in Stage.values},
+}
+STAGE_CHOICES = [
+    (
+        _("Reached at least"),
+        [
+            ("active", _("not terminated")),
+            ("from_registered", _("company registered or beyond")),
+            ("from_approved", _("approvals obtained or beyond")),
+            ("from_started", _("construction started or beyond")),
+            ("from_completed", _("completed or beyond")),
+            ("from_in_production", _("in production or beyond")),
+        ],
+    ),
+    (_("Latest stage"), list(STAGE_LABELS.items())),
+]
+
+
+def projects_at_stage(projects: QuerySet, stages, on: dt.date) -> QuerySet:
+    """Projects whose latest progress step on `on` is one of `stages` (no step: signed)."""
+    latest = (
+        ProgressStep.objects.filter(project=OuterRef("pk"), date__lte=on)
+        .order_by("-date", "-id")
+        .values("stage")[:1]
+    )
+    return projects.alias(
+        latest_stage=Coalesce(Subquery(latest), Value(Stage.SIGNED.value))
+    ).filter(latest_stage__in=list(stages))
+
 
 # SEI filter values besides an industry code 1-9.
 SEI_ANY, SEI_UNSPECIFIED, SEI_NONE = "any", "unspecified", "none"
@@ -166,6 +224,18 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Signed to"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    stage = django_filters.ChoiceFilter(
+        choices=STAGE_CHOICES,
+        method="filter_stage",
+        label=_("Progress stage"),
+        empty_label=_("All"),
+    )
+    stage_on = django_filters.DateFilter(
+        method="filter_stage_on",
+        label=_("Stage as of"),
+        help_text=_("Default: today"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     q = django_filters.CharFilter(method="filter_search", label=_("Search"), max_length=100)
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", label=_("Sort"), empty_label=None
@@ -183,6 +253,14 @@ class ProjectFilter(django_filters.FilterSet):
         if value == SEI_NONE:
             return qs.filter(sei_status=Project.SEIStatus.NOT_SEI)
         return qs.filter(sei_industry_id=int(value))
+
+    def filter_stage(self, qs, name, value):
+        on = self.form.cleaned_data.get("stage_on") or timezone.localdate()
+        return projects_at_stage(qs, STAGE_SETS[value], on)
+
+    def filter_stage_on(self, qs, name, value):
+        # Only the date `stage` reads; on its own it filters nothing.
+        return qs
 
     def filter_search(self, qs, name, value):
         value = value.strip()
