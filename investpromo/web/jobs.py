@@ -1,4 +1,5 @@
-"""Running the importer for an upload in a background thread, with progress the page can poll.
+"""Running an importer (signing list or progress report) for an upload in a background thread,
+with progress the page can poll.
 
 Progress lives in Django's cache, not the database: the import writes inside one transaction,
 and a progress row written there would stay invisible until the end (on SQLite the poll would
@@ -92,24 +93,39 @@ def _progress_callback(job_id: int, stage: str):
     return report
 
 
-def run(job_id: int) -> None:
-    """Run the importer for the job's stage (dry run for the preview) and store its report."""
+def _import(job: ImportJob, *, preview: bool):
+    """The job's importer: a signing list into its event, or a progress report."""
+    if job.kind == ImportJob.Kind.PROGRESS:
+        from investpromo.followup.progress_import import import_progress
+
+        return import_progress(
+            actor=job.user,
+            path=job.file.path,
+            dry_run=preview,
+            event_slug=job.event.slug if job.event_id else None,
+            source_name=job.original_name,
+        )
     from investpromo.imports.importer import import_signing_list
 
+    return import_signing_list(
+        actor=job.user,
+        path=job.file.path,
+        event=job.event,
+        dry_run=preview,
+        skip_invalid=job.skip_invalid,
+        progress=_progress_callback(job.pk, job.stage),
+        source_name=job.original_name,
+    )
+
+
+def run(job_id: int) -> None:
+    """Run the importer for the job's stage (dry run for the preview) and store its report."""
     job = ImportJob.objects.select_related("event", "user").get(pk=job_id)
     _update_job(job_id, status=ImportJob.Status.RUNNING)
     preview = job.stage == ImportJob.Stage.PREVIEW
     fields = {"status": ImportJob.Status.FINISHED, "error": ""}
     try:
-        report = import_signing_list(
-            actor=job.user,
-            path=job.file.path,
-            event=job.event,
-            dry_run=preview,
-            skip_invalid=job.skip_invalid,
-            progress=_progress_callback(job.pk, job.stage),
-            source_name=job.original_name,
-        )
+        report = _import(job, preview=preview)
         fields["preview" if preview else "result"] = report.to_dict()
     except UserError as error:
         fields.update(status=ImportJob.Status.FAILED, error=error.message)

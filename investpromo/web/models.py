@@ -7,6 +7,10 @@ from django.db import models
 class ImportJob(models.Model):
     """One uploaded file: its dry-run preview and, once confirmed, the import that wrote it."""
 
+    class Kind(models.TextChoices):
+        SIGNING = "signing", "signing list"
+        PROGRESS = "progress", "progress report"
+
     class Stage(models.TextChoices):
         PREVIEW = "preview", "preview (dry run)"
         WRITE = "write", "write"
@@ -18,7 +22,11 @@ class ImportJob(models.Model):
         FAILED = "failed", "failed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SIGNING)
+    # A signing list is imported into an event; a progress report may name its events per row.
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     skip_invalid = models.BooleanField(default=False)

@@ -2,20 +2,33 @@
 
 from django.urls import include, path
 
-from investpromo.web.views import accounts, dashboard, events, imports, places, projects
+from investpromo.web.models import ImportJob
+from investpromo.web.views import (
+    accounts,
+    dashboard,
+    events,
+    followup,
+    imports,
+    places,
+    projects,
+    snapshots,
+)
 
 app_name = "web"
+PROGRESS = {"kind": ImportJob.Kind.PROGRESS}
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("events/", events.event_list, name="event_list"),
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
+    path("events/<slug:slug>/snapshots/", snapshots.snapshot_create, name="snapshot_create"),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/export.xlsx", projects.project_export, name="project_export"),
     path("projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", projects.project_edit, name="project_edit"),
     path("projects/<int:pk>/delete/", projects.project_delete, name="project_delete"),
+    path("projects/<int:pk>/progress/", followup.record_step, name="record_step"),
     path("orgs/<int:pk>/", places.organisation_detail, name="organisation_detail"),
     path("regions/<str:code>/", places.region_detail, name="region_detail"),
     path("imports/", imports.import_index, name="import_index"),
@@ -23,6 +36,36 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/problems.csv", imports.import_problems, name="import_problems"),
+    path("followup/overdue/", followup.overdue, name="overdue"),
+    path("followup/overdue/thresholds/", followup.thresholds_edit, name="thresholds_edit"),
+    path("followup/evidence/<int:pk>/", followup.evidence_download, name="evidence_download"),
+    path("followup/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot_detail"),
+    # Progress reports: the signing-list upload views, for the other kind of file.
+    path("followup/imports/", imports.import_index, PROGRESS, name="progress_import_index"),
+    path(
+        "followup/imports/<int:pk>/",
+        imports.import_detail,
+        PROGRESS,
+        name="progress_import_detail",
+    ),
+    path(
+        "followup/imports/<int:pk>/progress/",
+        imports.import_progress,
+        PROGRESS,
+        name="progress_import_progress",
+    ),
+    path(
+        "followup/imports/<int:pk>/confirm/",
+        imports.import_confirm,
+        PROGRESS,
+        name="progress_import_confirm",
+    ),
+    path(
+        "followup/imports/<int:pk>/problems.csv",
+        imports.import_problems,
+        PROGRESS,
+        name="progress_import_problems",
+    ),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     # Django's set_language: the switch must work on the login page too, so it needs no login.

@@ -85,7 +85,8 @@ def sign_in(page, site):
     page.wait_for_url(f"{site}/")
 
 
-def charts_drawn(page, count=4):
+def charts_drawn(page, count=5):
+    # Four breakdowns and the follow-through funnel.
     page.wait_for_selector(f"html[data-charts-ready='{count}']")
 
 
@@ -227,3 +228,92 @@ def test_import_errors_and_editing_a_project(page, site, screenshot_dir, tmp_pat
     expect(history).to_contain_text("officer-admin")
     expect(history).to_contain_text("web")
     page.screenshot(path=screenshot_dir / "13-project-detail-zh.png", full_page=True)
+
+
+def test_followthrough_funnel_and_as_of_date(page, site, screenshot_dir):
+    """The event page's follow-through: the rates and the funnel, then the same an earlier day."""
+    from playwright.sync_api import expect
+
+    from investpromo.followup.selectors import followthrough
+    from investpromo.reports.bulletin import percent
+
+    event_projects = Project.objects.filter(event__slug=DEMO_SLUG)
+    today = followthrough(event_projects, dt.date.today())
+    earlier = followthrough(event_projects, dt.date(2024, 12, 31))
+    assert today["start_rate"]["numerator"] != earlier["start_rate"]["numerator"]
+
+    sign_in(page, site)
+    page.goto(f"{site}/events/{DEMO_SLUG}/")
+    charts_drawn(page)
+    section = page.locator("#followthrough")
+    start = section.locator("[data-rate=start_rate]")
+    expect(start.locator("[data-rate-value]")).to_have_text(
+        f"{percent(today['start_rate']['rate'])}%"
+    )
+    expect(start.locator("[data-rate-parts]")).to_contain_text(
+        f"172 个项目中 {today['start_rate']['numerator']} 个已开工"
+    )
+    # The funnel is drawn (ECharts' SVG) with a shape per stage, signed at the top.
+    assert section.locator("[data-chart=funnel] svg").count() == 1
+    expect(section.locator("[data-funnel=signed] td.num").first).to_have_text("172")
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=screenshot_dir / "14-event-followthrough-zh.png")
+
+    # Pick an earlier as-of date: the rates, the funnel and the bulletin follow it.
+    page.fill("#id_as_of", "2024-12-31")
+    page.click("form[data-asof] button[type=submit]")
+    page.wait_for_url(re.compile(r"as_of=2024-12-31"))
+    charts_drawn(page)
+    expect(section).to_have_attribute("data-as-of", "2024-12-31")
+    expect(start.locator("[data-rate-value]")).to_have_text(
+        f"{percent(earlier['start_rate']['rate'])}%"
+    )
+    expect(page.locator(".bulletin[data-lang=zh]")).to_contain_text("截至2024年12月31日")
+    section.screenshot(path=screenshot_dir / "15-event-followthrough-2024-zh.png")
+
+    # A funnel figure opens the ledger filtered to those projects on that date.
+    started_row = section.locator("[data-funnel=started]")
+    count = started_row.locator("td.num a").inner_text()
+    started_row.locator("th a").click()
+    page.wait_for_url(re.compile(r"stage=from_started"))
+    expect(page.locator("[data-totals]")).to_contain_text(f"{count} 个项目")
+
+    # Freeze the figures as of that day: the snapshot page shows them, and what changed since.
+    page.goto(f"{site}/events/{DEMO_SLUG}/?as_of=2024-12-31")
+    page.fill("#id_snapshot-label", "2024年12月月报")
+    page.click("form[data-snapshot-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/followup/snapshots/\d+/$"))
+    charts_drawn(page, count=1)
+    expect(page.locator("h1")).to_have_text("2024年12月月报")
+    expect(page.locator("[data-rate=start_rate] [data-rate-value]")).to_have_text(
+        f"{percent(earlier['start_rate']['rate'])}%"
+    )
+    expect(page.locator("[data-diff=moved] li").first).to_be_visible()
+    page.screenshot(path=screenshot_dir / "20-snapshot-zh.png", full_page=True)
+
+    # The same section in English.
+    page.goto(f"{site}/events/{DEMO_SLUG}/?as_of=2024-12-31")
+    page.click("button.langswitch__btn[value=en]")
+    page.wait_for_load_state()
+    charts_drawn(page)
+    expect(section.locator("[data-rate=start_rate] .card__label")).to_have_text("Start rate")
+    section.screenshot(path=screenshot_dir / "16-event-followthrough-en.png")
+    page.click("button.langswitch__btn[value=zh-hans]")
+    page.wait_for_load_state()
+
+    # A project's timeline and the form to record a step; the overdue page.
+    project = (
+        Project.objects.filter(event__slug=DEMO_SLUG, progress_steps__stage="in_production")
+        .order_by("id")
+        .first()
+    )
+    page.goto(f"{site}/projects/{project.pk}/")
+    page.click(".stepform summary")
+    page.locator("#progress").screenshot(path=screenshot_dir / "17-project-progress-zh.png")
+    page.goto(f"{site}/followup/overdue/?region=大庆")
+    page.screenshot(path=screenshot_dir / "18-overdue-zh.png", full_page=False)
+    page.goto(f"{site}/")
+    charts_drawn(page)
+    page.locator("#followthrough").screenshot(
+        path=screenshot_dir / "19-dashboard-followthrough-zh.png"
+    )

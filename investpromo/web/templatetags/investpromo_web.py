@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investpromo.accounts.permissions import Role
 from investpromo.orgs.models import Organisation
-from investpromo.projects.selectors import AGREEMENT_LABELS, SEI_STATUS_LABELS
+from investpromo.projects.selectors import AGREEMENT_LABELS, SEI_STATUS_LABELS, STAGE_LABELS
 from investpromo.reports import bulletin
 
 register = template.Library()
@@ -70,6 +70,15 @@ def amount_unit() -> tuple[Decimal, str]:
 
 
 @register.filter
+def grouped(value) -> str:
+    """A number as written in full with thousands separators: 230100000.000000 → 230,100,000."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{number.normalize():,f}"
+
+
+@register.filter
 def amount(value) -> str:
     """A value in the table unit with thousands separators (12,345.67)."""
     number = _decimal(value)
@@ -127,6 +136,19 @@ def agreement_label(value) -> str:
 @register.filter
 def sei_status_label(value) -> str:
     return SEI_STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def stage_label(value) -> str:
+    return STAGE_LABELS.get(value, value)
+
+
+@register.filter
+def approval_label(value) -> str:
+    # Imported here: the follow-through helpers import this module for is_chinese().
+    from investpromo.web.followthrough import APPROVAL_LABELS
+
+    return APPROVAL_LABELS.get(value, value)
 
 
 @register.filter

@@ -1,10 +1,14 @@
-"""The dashboard: headline figures and charts for all projects, an event or a period."""
+"""The dashboard: headline figures, follow-through and charts for all projects, an event or a
+period; officers also see the flagged projects of their regions."""
 
 from django.utils import timezone
 
+from investpromo.accounts.permissions import Role
 from investpromo.projects.models import Project
-from investpromo.web.access import page, web_view
+from investpromo.web.access import abilities, page, web_view
 from investpromo.web.figures import figures
+from investpromo.web.followthrough import officer_overdue, scope_followthrough
+from investpromo.web.followup_forms import AsOfForm
 from investpromo.web.forms import ScopeForm
 
 
@@ -33,6 +37,12 @@ def dashboard(request):
             usd_on = end if event is None else usd_on
     elif form.is_bound:
         projects = projects.none()
+    as_of_form = AsOfForm(request.GET or None)
+    as_of = as_of_form.as_of_date()
+    data = figures(projects, scope=scope, usd_on=usd_on)
+    followthrough = scope_followthrough(projects, scope=scope, keep=scope, as_of=as_of)
+    data["charts"]["funnel"] = followthrough["chart"]
+    mine = abilities(request)
     return page(
         request,
         "web/dashboard.html",
@@ -40,6 +50,9 @@ def dashboard(request):
             "form": form,
             "event": event,
             "scope": scope,
-            **figures(projects, scope=scope, usd_on=usd_on),
+            **data,
+            "followthrough": followthrough,
+            "as_of_form": as_of_form,
+            "overdue": officer_overdue(mine.prefixes) if mine.role == Role.OFFICER else None,
         },
     )

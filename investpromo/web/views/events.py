@@ -4,10 +4,13 @@ from django.core.paginator import Paginator
 from django.utils.translation import get_language
 
 from investpromo.events.selectors import get_event
+from investpromo.followup.selectors import followthrough
 from investpromo.projects.selectors import SORTS, LedgerRows, events_with_totals
 from investpromo.reports.bulletin import bulletin
-from investpromo.web.access import page, web_view
+from investpromo.web.access import abilities, page, web_view
 from investpromo.web.figures import export_url, figures
+from investpromo.web.followthrough import event_snapshots, followthrough_figures
+from investpromo.web.followup_forms import AsOfForm, SnapshotForm
 
 PAGE_SIZE = 50
 
@@ -20,25 +23,42 @@ def event_list(request):
 
 @web_view
 def event_detail(request, slug):
-    """An event's figures, bulletin in both languages, breakdowns and projects."""
-    event = get_event(slug)
+    """An event's figures, follow-through, bulletin in both languages, breakdowns and projects."""
+    return render_event(request, get_event(slug))
+
+
+def render_event(request, event, *, snapshot_form=None):
+    """The event's page; `snapshot_form` is the snapshot form being corrected, if any."""
+    as_of_form = AsOfForm(request.GET or None)
+    as_of = as_of_form.as_of_date()
     scope = {"event": event.slug}
     projects = event.projects.all()
     data = figures(projects, scope=scope, usd_on=event.start_date)
-    summary = {**data["summary"], "event": {"is_example_data": event.is_demo}}
+    ft = followthrough(projects, as_of)
+    ft_figures = followthrough_figures(ft, scope=scope, as_of=as_of)
+    data["charts"]["funnel"] = ft_figures["chart"]
+    # The same text as `investpromo report --event SLUG --as-of DATE --format text`.
+    summary = {**data["summary"], "event": {"is_example_data": event.is_demo}, "followthrough": ft}
     bulletins = {"zh": bulletin(summary, lang="zh"), "en": bulletin(summary, lang="en")}
     paginator = Paginator(LedgerRows(projects.order_by(*SORTS["-value"])), PAGE_SIZE)
     # The summary already counted the projects: spare the paginator its COUNT query.
     paginator.count = data["summary"]["projects"]
+    is_administrator = abilities(request).is_administrator
+    if is_administrator and snapshot_form is None:
+        snapshot_form = SnapshotForm(initial={"as_of": as_of})
     return page(
         request,
         "web/events/detail.html",
         {
             "event": event,
             **data,
+            "followthrough": ft_figures,
+            "as_of_form": as_of_form,
             "bulletins": bulletins,
             "bulletin_first": "en" if get_language() == "en" else "zh",
             "page_obj": paginator.get_page(request.GET.get("page")),
             "export_url": export_url(scope),
+            "snapshots": event_snapshots(event),
+            "snapshot_form": snapshot_form if is_administrator else None,
         },
     )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
-from investpromo.core.audit import history_for
 from investpromo.core.errors import Conflict, PermissionDenied, UserError
 from investpromo.imports.export import write_projects_xlsx
 from investpromo.projects.selectors import (
@@ -24,6 +23,8 @@ from investpromo.projects.selectors import (
 from investpromo.projects.services import delete_project
 from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.editing import create_from_form, update_from_form
+from investpromo.web.followthrough import next_stage, project_history, project_steps
+from investpromo.web.followup_forms import ProgressStepForm
 from investpromo.web.forms import DeleteForm, ProjectForm
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -80,23 +81,35 @@ def project_export(request):
     return FileResponse(stream, as_attachment=True, filename=name)
 
 
-def _history(project) -> list[dict]:
+def _history(project, steps) -> list[dict]:
     entries = []
-    for entry in history_for(project):
+    for entry, kind in project_history(project, steps):
         before, after = entry.before or {}, entry.after or {}
         changes = [
             {"field": field, "before": before.get(field), "after": after.get(field)}
             for field in entry.changed_fields
             if field not in HIDDEN_HISTORY_FIELDS
         ]
-        entries.append({"entry": entry, "changes": changes})
+        # A step is named by its stage and date (as recorded, or as it was when deleted).
+        step = after or before
+        entries.append(
+            {
+                "entry": entry,
+                "kind": kind,
+                "changes": changes,
+                "step_stage": step.get("stage"),
+                "step_date": step.get("date"),
+            }
+        )
     return entries
 
 
-@web_view
-def project_detail(request, pk):
-    """Every stored field of a project, its extra attributes and its change history."""
-    project = get_project(pk)
+def render_project(request, project, *, step_form=None, status=200):
+    """A project's page; `step_form` is the progress form being corrected, if any."""
+    steps = project_steps(project)
+    can_edit = abilities(request).can_edit(project)
+    if can_edit and step_form is None:
+        step_form = ProgressStepForm(initial={"stage": next_stage(steps)})
     return page(
         request,
         "web/projects/detail.html",
@@ -104,10 +117,20 @@ def project_detail(request, pk):
             "project": project,
             "co_investors": list(project.co_investors.all()),
             "extra": sorted((project.extra or {}).items()),
-            "history": _history(project),
-            "can_edit": abilities(request).can_edit(project),
+            "steps": steps,
+            "current_step": steps[-1] if steps else None,
+            "history": _history(project, steps),
+            "can_edit": can_edit,
+            "step_form": step_form if can_edit else None,
         },
+        status=status,
     )
+
+
+@web_view
+def project_detail(request, pk):
+    """Every stored field of a project, its progress, extra attributes and change history."""
+    return render_project(request, get_project(pk))
 
 
 def _form_page(request, form, *, project=None, status=200):

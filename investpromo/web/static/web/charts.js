@@ -53,7 +53,35 @@
     return option;
   }
 
-  var builders = { sei: horizontal, destination: horizontal, origin: vertical, timeline: timeline };
+  function funnel(spec) {
+    // Signed at the top, full capacity at the bottom; the widths stay in order (no re-sorting).
+    // Labels sit beside the shapes: the lower stages are often too narrow to hold them.
+    var top = Math.max.apply(null, spec.values.concat([1]));
+    var option = base(spec);
+    delete option.grid;
+    option.tooltip = { trigger: "item", formatter: function (p) { return p.name + ": " + p.value + " " + spec.unit; } };
+    option.series = [{
+      type: "funnel",
+      sort: "none",
+      top: 8, bottom: 8, left: "2%", width: "62%",
+      min: 0, max: top, minSize: "3%", gap: 2,
+      label: {
+        show: true, position: "right", color: "#1f2933", fontSize: 13,
+        formatter: function (p) { return p.name + "  {n|" + p.value + "}"; },
+        rich: { n: { fontWeight: "bold", fontSize: 13, color: "#1a3b5b" } }
+      },
+      labelLine: { show: true, length: 14, lineStyle: { color: "#c5ccd6" } },
+      itemStyle: { borderColor: "#fff", borderWidth: 1 },
+      data: spec.labels.map(function (label, i) {
+        return { name: label, value: spec.values[i], itemStyle: { color: funnelColors[i % funnelColors.length] } };
+      })
+    }];
+    option.urls = spec.urls;
+    return option;
+  }
+  var funnelColors = ["#1a3b5b", "#24507a", "#2f6390", "#3f77a6", "#5b8fc4", "#2f6b47", "#3f8a5c"];
+
+  var builders = { sei: horizontal, destination: horizontal, origin: vertical, timeline: timeline, funnel: funnel };
 
   document.querySelectorAll("[data-chart]").forEach(function (node) {
     var key = node.getAttribute("data-chart");
@@ -71,7 +99,9 @@
       var url = urls[params.dataIndex];
       if (url) { window.location.href = url; }
     });
-    chart.getZr().on("mousemove", function () { node.style.cursor = "pointer"; });
+    if (urls.some(Boolean)) {
+      chart.getZr().on("mousemove", function () { node.style.cursor = "pointer"; });
+    }
     instances.push(chart);
   });
 
