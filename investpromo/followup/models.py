@@ -146,3 +146,24 @@ class Snapshot(models.Model):
         if self.pk is not None:
             raise ValueError("a snapshot never changes once taken")
         super().save(*args, **kwargs)
+
+
+class ProjectState(models.Model):
+    """Where a project stands now (from all its steps): kept by the services for fast figures.
+
+    Figures for today read this table; figures as of an earlier date walk the steps.
+    """
+
+    project = models.OneToOneField(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="progress_state",
+    )
+    stage = models.CharField(max_length=16, choices=Stage.choices, db_index=True)
+    last_move = models.DateField(null=True)
+    started_on = models.DateField(null=True)
+    funds_cny = models.DecimalField(max_digits=22, decimal_places=2, null=True)
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stage}"

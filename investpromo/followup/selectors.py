@@ -4,13 +4,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from investpromo.followup.models import (
     PRODUCING_OR_BEYOND,
     STARTED_OR_BEYOND,
     OverdueThresholds,
     ProgressStep,
+    ProjectState,
     Snapshot,
     Stage,
 )
@@ -30,15 +33,9 @@ class ProjectProgress:
     funds_cny: Decimal | None = None
 
 
-def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgress]:
-    """Each project's latest stage, funds and dates on `as_of` (one query for all steps)."""
+def walk_steps(steps) -> dict[int, ProjectProgress]:
+    """Fold (project_id, stage, date, funds_cny) rows, oldest first, into each project's state."""
     result: dict[int, ProjectProgress] = {}
-    steps = (
-        ProgressStep.objects.filter(project__in=projects.values("id"), date__lte=as_of)
-        .order_by("project_id", "date", "id")
-        .values_list("project_id", "stage", "date", "funds_cny")
-        .iterator(chunk_size=5000)
-    )
     for project_id, stage, date, funds_cny in steps:
         progress = result.setdefault(project_id, ProjectProgress())
         progress.stage = stage
@@ -50,6 +47,50 @@ def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgr
         if funds_cny is not None:
             progress.funds_cny = funds_cny
     return result
+
+
+def _is_current(as_of: dt.date) -> bool:
+    # Steps cannot be dated in the future, so on or after today every step counts and the
+    # state table (kept by the services) is the answer.
+    return as_of >= timezone.localdate()
+
+
+def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgress]:
+    """Each project's latest stage, funds and dates on `as_of` (one query)."""
+    if _is_current(as_of):
+        rows = ProjectState.objects.filter(project__in=projects.values("id")).values_list(
+            "project_id", "stage", "last_move", "started_on", "funds_cny"
+        )
+        return {
+            project_id: ProjectProgress(stage, last_move, started_on, funds_cny)
+            for project_id, stage, last_move, started_on, funds_cny in rows.iterator(
+                chunk_size=5000
+            )
+        }
+    steps = (
+        ProgressStep.objects.filter(project__in=projects.values("id"), date__lte=as_of)
+        .order_by("project_id", "date", "id")
+        .values_list("project_id", "stage", "date", "funds_cny")
+        .iterator(chunk_size=5000)
+    )
+    return walk_steps(steps)
+
+
+def _stage_counts_now(projects: QuerySet) -> tuple[dict[str, int], Decimal, Decimal]:
+    """Stage counts, funds in place and contract value of today, grouped in the database."""
+    rows = (
+        projects.annotate(current=Coalesce("progress_state__stage", Value(Stage.SIGNED)))
+        .values("current")
+        .annotate(n=Count("id"), funds=SumCNY("progress_state__funds_cny"), value=SumCNY())
+        .order_by()
+    )
+    stages = dict.fromkeys(Stage.values, 0)
+    funds = value = Decimal("0")
+    for row in rows:
+        stages[row["current"]] += row["n"]
+        funds += yuan_from_fen(row["funds"])
+        value += yuan_from_fen(row["value"])
+    return stages, funds, value
 
 
 def _rate(numerator, denominator) -> dict:
@@ -70,16 +111,18 @@ def _rate(numerator, denominator) -> dict:
 
 def followthrough(projects: QuerySet, as_of: dt.date) -> dict:
     """Counts per stage and the bureau's rates (履约率, 开工率, 投产率, 资金到位率) on a date."""
-    progress = progress_as_of(projects, as_of)
-    ids = list(projects.values_list("id", flat=True))
-    signed = len(ids)
-    stages = dict.fromkeys(Stage.values, 0)
-    funds = Decimal("0")
-    for project_id in ids:
-        state = progress.get(project_id, ProjectProgress())
-        stages[state.stage] += 1
-        funds += state.funds_cny or 0
-    contract_value = yuan_from_fen(projects.aggregate(total=SumCNY())["total"])
+    if _is_current(as_of):
+        stages, funds, contract_value = _stage_counts_now(projects)
+    else:
+        progress = progress_as_of(projects, as_of)
+        stages = dict.fromkeys(Stage.values, 0)
+        funds = Decimal("0")
+        for project_id in projects.values_list("id", flat=True):
+            state = progress.get(project_id, ProjectProgress())
+            stages[state.stage] += 1
+            funds += state.funds_cny or 0
+        contract_value = yuan_from_fen(projects.aggregate(total=SumCNY())["total"])
+    signed = sum(stages.values())
     started = sum(stages[s] for s in STARTED_OR_BEYOND)
     producing = sum(stages[s] for s in PRODUCING_OR_BEYOND)
     return {

@@ -19,6 +19,7 @@ from investpromo.followup.models import (
     Evidence,
     OverdueThresholds,
     ProgressStep,
+    ProjectState,
     Snapshot,
     Stage,
 )
@@ -27,6 +28,30 @@ from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, si
 from investpromo.projects.rates import RateBook, normalize_currency
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def refresh_state(project: Project) -> None:
+    """Recompute the project's current state from all its steps (after any step changes)."""
+    from investpromo.followup.selectors import walk_steps
+
+    steps = (
+        ProgressStep.objects.filter(project=project)
+        .order_by("date", "id")
+        .values_list("project_id", "stage", "date", "funds_cny")
+    )
+    progress = walk_steps(steps).get(project.pk)
+    if progress is None:
+        ProjectState.objects.filter(project=project).delete()
+        return
+    ProjectState.objects.update_or_create(
+        project=project,
+        defaults={
+            "stage": progress.stage,
+            "last_move": progress.last_move,
+            "started_on": progress.started_on,
+            "funds_cny": progress.funds_cny,
+        },
+    )
 
 
 def _previous_stage(project: Project, on: dt.date) -> str:
@@ -146,6 +171,7 @@ def record_progress(
     )
     for upload in evidence_files:
         attach_evidence(actor=actor, step=step, upload=upload, via=via)
+    refresh_state(project)
     return step
 
 
@@ -203,6 +229,7 @@ def update_step(
     record_change(
         actor=actor, instance=step, action="update", before=before, after=snapshot(step), source=via
     )
+    refresh_state(step.project)
     return step
 
 
@@ -250,7 +277,9 @@ def delete_step(*, actor, step: ProgressStep, via: str = "") -> None:
     record_change(
         actor=actor, instance=step, action="delete", before=snapshot(step), after=None, source=via
     )
+    project = step.project
     step.delete()
+    refresh_state(project)
 
 
 def current_thresholds() -> OverdueThresholds:

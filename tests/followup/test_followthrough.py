@@ -164,3 +164,48 @@ def test_low_funds_flag(cohort):
         for f in overdue_flags(event.projects.all(), today=D(2025, 9, 15), thresholds=thresholds)
     }
     assert any("funds" in r for r in flags[b.pk].reasons)
+
+
+def test_todays_figures_from_the_state_table_equal_a_walk_of_all_steps(cohort):
+    """The services keep ProjectState; today's figures read it, past dates walk the steps."""
+    from django.utils import timezone
+
+    from investpromo.followup import selectors
+    from investpromo.followup.models import ProjectState
+    from investpromo.followup.services import delete_step, update_step
+
+    event, (a, _b, _c, d) = cohort
+    step(d, "registered", D(2025, 1, 10))
+    moved = step(d, "started", D(2025, 2, 10), funds_in_place=Decimal("1000000"))
+    update_step(actor=system_user(), step=moved, funds_in_place=Decimal("3000000"))
+    delete_step(
+        actor=system_user(), step=ProgressStep.objects.get(project=a, stage="in_production")
+    )
+
+    today = timezone.localdate()
+    from_state = followthrough(event.projects.all(), today)
+    walked = selectors.walk_steps(
+        ProgressStep.objects.order_by("project_id", "date", "id").values_list(
+            "project_id", "stage", "date", "funds_cny"
+        )
+    )
+    assert (
+        from_state["stages"]["started"]
+        == sum(1 for p in walked.values() if p.stage == "started")
+        == 3
+    )
+    assert Decimal(from_state["funds_in_place_rate"]["numerator"]) == sum(
+        (p.funds_cny or 0) for p in walked.values()
+    )
+    for state in ProjectState.objects.all():
+        expected = walked[state.project_id]
+        assert (state.stage, state.last_move, state.started_on, state.funds_cny) == (
+            expected.stage,
+            expected.last_move,
+            expected.started_on,
+            expected.funds_cny,
+        )
+    # The day before today walks the steps and, with nothing recorded today, agrees.
+    yesterday = followthrough(event.projects.all(), today - dt.timedelta(days=1))
+    assert yesterday["stages"] == from_state["stages"]
+    assert yesterday["funds_in_place_rate"] == from_state["funds_in_place_rate"]
