@@ -107,7 +107,57 @@ def _generate() -> dict:
                 Project.objects.bulk_create(batch)
                 batch = []
         Project.objects.bulk_create(batch)
+        _generate_progress(rng)
     return {"event": events[EVENTS // 2].slug}
+
+
+def _generate_progress(rng: random.Random) -> None:
+    """About three dated steps per project and the state table the services would keep."""
+    import datetime as dt
+
+    from investpromo.followup.models import ProgressStep, ProjectState
+    from investpromo.followup.selectors import walk_steps
+    from investpromo.projects.models import Project
+
+    path = ["registered", "approved", "started", "completed", "in_production", "full_capacity"]
+    steps = []
+    for project_id, signed, value in Project.objects.values_list("id", "signing_date", "value_cny"):
+        day = signed
+        for index in range(rng.randrange(0, 6)):
+            day = day + dt.timedelta(days=rng.randrange(20, 120))
+            stage = path[index]
+            funds = (value * index / 6).quantize(1) if index >= 2 else None
+            steps.append(
+                ProgressStep(
+                    project_id=project_id,
+                    stage=stage,
+                    date=day,
+                    no_evidence_reason="bench",
+                    funds_in_place=funds,
+                    funds_currency="CNY" if funds else "",
+                    funds_cny=funds,
+                )
+            )
+    ProgressStep.objects.bulk_create(steps, batch_size=5000)
+    states = walk_steps(
+        ProgressStep.objects.order_by("project_id", "date", "id")
+        .values_list("project_id", "stage", "date", "funds_cny")
+        .iterator(chunk_size=5000)
+    )
+    ProjectState.objects.bulk_create(
+        (
+            ProjectState(
+                project_id=pid,
+                stage=p.stage,
+                last_move=p.last_move,
+                started_on=p.started_on,
+                funds_cny=p.funds_cny,
+            )
+            for pid, p in states.items()
+        ),
+        batch_size=5000,
+    )
+    print(f"generated {len(steps):,} progress steps")
 
 
 def _time(fn) -> float:
@@ -159,6 +209,7 @@ def main() -> int:
             ("dashboard, all projects", "/"),
             ("dashboard, one event", f"/?event={data['event']}"),
             ("dashboard, a period", "/?signed_from=2023-06-01&signed_to=2023-12-31"),
+            ("dashboard, follow-through as of a past date", "/?as_of=2024-06-30"),
             ("ledger, first page", "/projects/"),
             (
                 "ledger, filtered + sorted by value",
