@@ -91,8 +91,9 @@ def followthrough_en(ft: dict) -> str:
     started, producing = _counts(ft)
     funds = Decimal(ft["funds_in_place_rate"]["numerator"])
     return (
-        f"As of {day:%B} {day.day}, {day.year}, {started} projects had started construction "
-        f"(start rate {percent(ft['start_rate']['rate'])} percent) and {producing} were in "
+        f"As of {day:%B} {day.day}, {day.year}, {started} {'project' if started == 1 else 'projects'}"
+        f" had started construction (start rate {percent(ft['start_rate']['rate'])} percent) and "
+        f"{producing} {'was' if producing == 1 else 'were'} in "
         f"production (production rate {percent(ft['production_rate']['rate'])} percent); the "
         f"performance rate was {percent(ft['performance_rate']['rate'])} percent, and funds in "
         f"place totalled {yuan_en(funds)} (funds-in-place rate "

@@ -105,3 +105,16 @@ def test_followthrough_sentence_in_both_languages():
     zh = bulletin(summary(followthrough=ft), lang="zh")
     assert "截至2025年6月30日，已开工项目84个，开工率48.8%" in zh
     assert "履约率97.7%；资金到位299亿元，资金到位率11.6%。" in zh
+
+
+def test_followthrough_sentence_agrees_in_number():
+    ft = {
+        "as_of": "2025-01-31",
+        "stages": {},
+        "performance_rate": {"rate": 1.0, "numerator": 3, "denominator": 3},
+        "start_rate": {"rate": 0.333333, "numerator": 1, "denominator": 3},
+        "production_rate": {"rate": 0.333333, "numerator": 1, "denominator": 3},
+        "funds_in_place_rate": {"rate": 0.1, "numerator": "1000.00", "denominator": "10000.00"},
+    }
+    text = bulletin(summary(followthrough=ft), lang="en")
+    assert "1 project had started construction" in text and "and 1 was in production" in text
