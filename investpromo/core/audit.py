@@ -110,6 +110,19 @@ def change_entry(**kwargs) -> ChangeLog:
     return ChangeLog(*[values.get(field.attname) for field in ChangeLog._meta.concrete_fields])
 
 
+def save_and_record_update(*, actor, instance: models.Model, before: dict, via: str = "") -> None:
+    """Save a changed record and log it with its state before (no row when nothing changed)."""
+    instance.save()
+    record_change(
+        actor=actor,
+        instance=instance,
+        action="update",
+        before=before,
+        after=snapshot(instance),
+        source=via,
+    )
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return SYSTEM_USERNAME

@@ -6,7 +6,7 @@ import re
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_administrator
-from investpromo.core.audit import record_change, snapshot
+from investpromo.core.audit import record_change, save_and_record_update, snapshot
 from investpromo.core.errors import UserError
 from investpromo.events.models import Event, Participant
 
@@ -91,15 +91,7 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
     for field, value in changes.items():
         setattr(event, field, value)
     _check(slug=event.slug, name=event.name, start_date=event.start_date, end_date=event.end_date)
-    event.save()
-    record_change(
-        actor=actor,
-        instance=event,
-        action="update",
-        before=before,
-        after=snapshot(event),
-        source=via,
-    )
+    save_and_record_update(actor=actor, instance=event, before=before, via=via)
     return event
 
 

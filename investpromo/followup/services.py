@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from investpromo.accounts.permissions import ensure_administrator, ensure_can_write_projects_in
-from investpromo.core.audit import record_change, snapshot
+from investpromo.core.audit import record_change, save_and_record_update, snapshot
 from investpromo.core.errors import UserError
 from investpromo.followup.models import (
     STAGE_ORDER,
@@ -225,10 +225,7 @@ def update_step(
         step.funds_currency = normalize_currency(step.funds_currency or "CNY")
         book = rates if rates is not None else RateBook()
         step.funds_cny, _, _ = book.to_cny(step.funds_in_place, step.funds_currency, step.date)
-    step.save()
-    record_change(
-        actor=actor, instance=step, action="update", before=before, after=snapshot(step), source=via
-    )
+    save_and_record_update(actor=actor, instance=step, before=before, via=via)
     refresh_state(step.project)
     return step
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_can_write_organisations
-from investpromo.core.audit import record_change, snapshot
+from investpromo.core.audit import record_change, save_and_record_update, snapshot
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.orgs.models import Organisation
@@ -90,15 +90,7 @@ def update_organisation(
         raise UserError(f"unknown organisation type {changes['kind']!r}", field="kind")
     for field, value in changes.items():
         setattr(organisation, field, value)
-    organisation.save()
-    record_change(
-        actor=actor,
-        instance=organisation,
-        action="update",
-        before=before,
-        after=snapshot(organisation),
-        source=via,
-    )
+    save_and_record_update(actor=actor, instance=organisation, before=before, via=via)
     return organisation
 
 
