@@ -380,27 +380,27 @@ def _write(actor, rows: list[ProgressRow], report: ProgressImportReport, *, sour
             )
             report.created += 1
             continue
-        same_funds = (step.funds_in_place is None and row.funds is None) or (
-            step.funds_in_place is not None
-            and row.funds is not None
-            and step.funds_in_place == row.funds
-            and step.funds_currency == row.funds_currency
-        )
-        if same_funds and step.note == row.note and sorted(step.approvals) == sorted(row.approvals):
+        # A re-import changes only what its row says: a blank cell or a missing column keeps
+        # what was recorded (a sheet without funds must not erase the funds in place).
+        changes: dict = {}
+        if row.funds is not None and (
+            step.funds_in_place != row.funds or step.funds_currency != row.funds_currency
+        ):
+            changes.update(
+                funds_in_place=row.funds,
+                funds_currency=row.funds_currency,
+                funds_text=row.funds_text,
+            )
+        if row.note and row.note != step.note:
+            changes["note"] = row.note
+            if row.stage in STARTED_OR_BEYOND:
+                changes["no_evidence_reason"] = row.note
+        if row.approvals and sorted(set(row.approvals)) != sorted(step.approvals):
+            changes["approvals"] = sorted(set(row.approvals))
+        if not changes:
             report.unchanged += 1
             continue
         update_step(
-            actor=actor,
-            step=step,
-            note=row.note,
-            approvals=sorted(set(row.approvals)),
-            funds_in_place=row.funds,
-            funds_currency=row.funds_currency,
-            funds_text=row.funds_text,
-            no_evidence_reason=row.note
-            if row.stage in STARTED_OR_BEYOND
-            else step.no_evidence_reason,
-            via=f"progress import {source}"[:300],
-            rates=rates,
+            actor=actor, step=step, via=f"progress import {source}"[:300], rates=rates, **changes
         )
         report.updated += 1

@@ -61,6 +61,17 @@ def usd_about_en(value: Decimal) -> str:
     return f"{value:,.0f} U.S. dollars"
 
 
+def percent_of(part, whole) -> str:
+    """part/whole as a percentage with one decimal, rounded once from the exact figures."""
+    if not Decimal(str(whole)):
+        return "0"
+    return _trim(Decimal(str(part)) / Decimal(str(whole)) * 100, 1)
+
+
+def _rate_percent(rate: dict) -> str:
+    return percent_of(rate["numerator"], rate["denominator"])
+
+
 def percent(share: float | Decimal) -> str:
     """A 0–1 share as a percentage with one decimal: 0.694 → 69.4."""
     return _trim(Decimal(str(share)) * 100, 1)
@@ -78,10 +89,10 @@ def followthrough_zh(ft: dict) -> str:
     funds = Decimal(ft["funds_in_place_rate"]["numerator"])
     return (
         f"截至{day.year}年{day.month}月{day.day}日，已开工项目{started}个，"
-        f"开工率{percent(ft['start_rate']['rate'])}%；投产项目{producing}个，"
-        f"投产率{percent(ft['production_rate']['rate'])}%；"
-        f"履约率{percent(ft['performance_rate']['rate'])}%；资金到位{yuan_zh(funds)}，"
-        f"资金到位率{percent(ft['funds_in_place_rate']['rate'])}%。"
+        f"开工率{_rate_percent(ft['start_rate'])}%；投产项目{producing}个，"
+        f"投产率{_rate_percent(ft['production_rate'])}%；"
+        f"履约率{_rate_percent(ft['performance_rate'])}%；资金到位{yuan_zh(funds)}，"
+        f"资金到位率{_rate_percent(ft['funds_in_place_rate'])}%。"
     )
 
 
@@ -92,12 +103,12 @@ def followthrough_en(ft: dict) -> str:
     funds = Decimal(ft["funds_in_place_rate"]["numerator"])
     return (
         f"As of {day:%B} {day.day}, {day.year}, {started} {'project' if started == 1 else 'projects'}"
-        f" had started construction (start rate {percent(ft['start_rate']['rate'])} percent) and "
+        f" had started construction (start rate {_rate_percent(ft['start_rate'])} percent) and "
         f"{producing} {'was' if producing == 1 else 'were'} in "
-        f"production (production rate {percent(ft['production_rate']['rate'])} percent); the "
-        f"performance rate was {percent(ft['performance_rate']['rate'])} percent, and funds in "
+        f"production (production rate {_rate_percent(ft['production_rate'])} percent); the "
+        f"performance rate was {_rate_percent(ft['performance_rate'])} percent, and funds in "
         f"place totalled {yuan_en(funds)} (funds-in-place rate "
-        f"{percent(ft['funds_in_place_rate']['rate'])} percent)."
+        f"{_rate_percent(ft['funds_in_place_rate'])} percent)."
     )
 
 
@@ -115,9 +126,9 @@ def bulletin(summary: dict, *, lang: str) -> str:
             usd_part = f"（约合{usd_about_zh(Decimal(usd))}）" if usd else ""
             text = (
                 f"本次活动共签约项目{count}个，签约总额{yuan_zh(total)}{usd_part}，"
-                f"其中战略性新兴产业项目签约额占比{percent(sei['share_by_value'])}%。"
+                f"其中战略性新兴产业项目签约额占比{percent_of(sei['value_cny'], summary['total_value_cny'])}%。"
                 f"按项目个数计，战略性新兴产业项目{sei['projects']}个，"
-                f"占项目总数的{percent(sei['share_by_count'])}%。"
+                f"占项目总数的{percent_of(sei['projects'], count)}%。"
             )
         if count and summary.get("followthrough"):
             text += followthrough_zh(summary["followthrough"])
@@ -133,8 +144,8 @@ def bulletin(summary: dict, *, lang: str) -> str:
             text = (
                 f"The event facilitated the signing of {count} {noun}, with a total contract value "
                 f"of {yuan_en(total)}{usd_part}. Projects in strategic emerging sectors accounted "
-                f"for {percent(sei['share_by_value'])} percent of the total contract value; by number, "
-                f"{sei['projects']} of the {count} {noun} ({percent(sei['share_by_count'])} percent) "
+                f"for {percent_of(sei['value_cny'], summary['total_value_cny'])} percent of the total contract value; by number, "
+                f"{sei['projects']} of the {count} {noun} ({percent_of(sei['projects'], count)} percent) "
                 "were in strategic emerging sectors."
             )
         if count and summary.get("followthrough"):

@@ -202,3 +202,19 @@ def test_missing_rate_for_foreign_funds_is_a_row_error(ledger, tmp_path):
         report.errors[0]
     )
     assert not ProgressStep.objects.exists()
+
+
+def test_reimport_without_funds_keeps_the_recorded_funds(ledger, tmp_path):
+    _, one, _ = ledger
+    import_progress(
+        actor=system_user(),
+        path=workbook(
+            tmp_path / "a.xlsx", [[1, one.pk, None, None, None, "开工", "2025-03-01", 1000, "照片"]]
+        ),
+    )
+    path = tmp_path / "no-funds.csv"
+    path.write_text(f"项目编号,进展阶段,日期,备注\n{one.pk},开工,2025-03-01,照片\n", encoding="utf-8")
+    report = import_progress(actor=system_user(), path=path)
+    assert report.unchanged == 1 and report.updated == 0
+    step = ProgressStep.objects.get(project=one)
+    assert step.funds_in_place == Decimal("10000000") and step.note == "照片"

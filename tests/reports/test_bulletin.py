@@ -101,10 +101,10 @@ def test_followthrough_sentence_in_both_languages():
     assert (
         "As of June 30, 2025, 84 projects had started construction (start rate 48.8 percent)" in en
     )
-    assert "funds in place totalled 29.9 billion yuan (funds-in-place rate 11.6 percent)" in en
+    assert "funds in place totalled 29.9 billion yuan (funds-in-place rate 11.7 percent)" in en
     zh = bulletin(summary(followthrough=ft), lang="zh")
     assert "截至2025年6月30日，已开工项目84个，开工率48.8%" in zh
-    assert "履约率97.7%；资金到位299亿元，资金到位率11.6%。" in zh
+    assert "履约率97.7%；资金到位299亿元，资金到位率11.7%。" in zh
 
 
 def test_followthrough_sentence_agrees_in_number():
@@ -118,3 +118,20 @@ def test_followthrough_sentence_agrees_in_number():
     }
     text = bulletin(summary(followthrough=ft), lang="en")
     assert "1 project had started construction" in text and "and 1 was in production" in text
+
+
+def test_published_percentages_are_rounded_once_from_exact_figures():
+    """6,944,996 of 10,000,000 is 69.44996 %: 69.4, even though the 6-place share reads 0.6945."""
+    exact = summary(
+        projects=3,
+        total_value_cny="10000000.00",
+        total_value_usd=None,
+        sei={
+            "projects": 1,
+            "value_cny": "6944996.00",
+            "share_by_value": 0.6945,
+            "share_by_count": 0.333333,
+        },
+    )
+    assert "签约额占比69.4%" in bulletin(exact, lang="zh")
+    assert "69.4 percent of the total contract value" in bulletin(exact, lang="en")
