@@ -24,3 +24,17 @@ class PermissionDenied(UserError):
 
 class Conflict(UserError):
     """The record changed since the caller read it (optimistic concurrency)."""
+
+
+def check_writable_file(path, *, what: str, field: str | None = None) -> None:
+    """Refuse, before any work is done, an output file whose folder is missing or read-only."""
+    import os
+    from pathlib import Path
+
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        raise UserError(
+            f"cannot write the {what} {path}: the folder {folder} does not exist", field=field
+        )
+    if not os.access(folder, os.W_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
+        raise UserError(f"cannot write the {what} {path}: permission denied", field=field)

@@ -87,6 +87,16 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of an event")
+    if "start_date" in changes and changes["start_date"] != event.start_date:
+        # Such projects are converted to CNY at the event's start: moving it would leave their
+        # CNY values at the old date's rate.
+        undated = event.projects.filter(signing_date__isnull=True).exclude(currency="CNY").count()
+        if undated:
+            raise UserError(
+                f"{undated} foreign-currency projects of {event.slug} have no signing date and are "
+                "converted at the event's start date: give them signing dates before moving it",
+                field="start_date",
+            )
     before = snapshot(event)
     for field, value in changes.items():
         setattr(event, field, value)
@@ -99,6 +109,8 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
 def delete_event(*, actor, event: Event, via: str = "") -> None:
     """Delete an event that has no projects (projects are never deleted implicitly)."""
     ensure_administrator(actor, "events")
+    if event.snapshots.exists():
+        raise UserError(f"event {event.slug} has published snapshots and cannot be deleted")
     if event.projects.exists():
         raise UserError(
             f"event {event.slug} has {event.projects.count()} projects: delete or move them first"

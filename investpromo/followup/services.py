@@ -40,6 +40,7 @@ def refresh_state(project: Project) -> None:
         .values_list("project_id", "stage", "date", "funds_cny")
     )
     progress = walk_steps(steps).get(project.pk)
+    _refresh_regressions(project)
     if progress is None:
         ProjectState.objects.filter(project=project).delete()
         return
@@ -52,6 +53,32 @@ def refresh_state(project: Project) -> None:
             "funds_cny": progress.funds_cny,
         },
     )
+
+
+def _refresh_regressions(project: Project) -> None:
+    """Re-mark which steps went back, after a step was inserted out of order or removed."""
+    previous = Stage.SIGNED
+    changed = []
+    for step in ProgressStep.objects.filter(project=project).order_by("date", "id"):
+        backwards = is_backwards(previous, step.stage)
+        if step.is_regression != backwards:
+            step.is_regression = backwards
+            changed.append(step)
+        previous = step.stage
+    ProgressStep.objects.bulk_update(changed, ["is_regression"])
+
+
+def _check_funds_cny(funds_cny: Decimal) -> None:
+    if funds_cny >= MAX_VALUE_CNY:
+        raise UserError(
+            f"funds in place of {funds_cny} yuan are beyond what can be kept exactly",
+            field="funds_in_place",
+        )
+
+
+def _lock(project: Project) -> None:
+    """Serialise step writes per project, so its state is computed from every committed step."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
 
 
 def _previous_stage(project: Project, on: dt.date) -> str:
@@ -131,6 +158,7 @@ def record_progress(
 ) -> ProgressStep:
     """Record a dated step of a project (going back a stage is allowed and marked)."""
     ensure_can_write_projects_in(actor, project.destination_region)
+    _lock(project)
     check_step(
         project=project,
         stage=stage,
@@ -149,6 +177,7 @@ def record_progress(
         funds_currency = normalize_currency(funds_currency)
         book = rates if rates is not None else RateBook()
         funds_cny, _, _ = book.to_cny(funds_in_place, funds_currency, date)
+        _check_funds_cny(funds_cny)
     previous = _previous_stage(project, date)
     step = ProgressStep.objects.create(
         project=project,
@@ -203,6 +232,7 @@ def update_step(
 ) -> ProgressStep:
     """Correct a recorded step (its funds, note, approvals or reasons); stage and date stay."""
     ensure_can_write_projects_in(actor, step.project.destination_region)
+    _lock(step.project)
     unknown = set(changes) - STEP_EDITABLE
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of a step")
@@ -225,6 +255,7 @@ def update_step(
         step.funds_currency = normalize_currency(step.funds_currency or "CNY")
         book = rates if rates is not None else RateBook()
         step.funds_cny, _, _ = book.to_cny(step.funds_in_place, step.funds_currency, step.date)
+        _check_funds_cny(step.funds_cny)
     save_and_record_update(actor=actor, instance=step, before=before, via=via)
     refresh_state(step.project)
     return step
@@ -262,6 +293,7 @@ def attach_evidence(*, actor, step: ProgressStep, upload: UploadedFile, via: str
 def delete_step(*, actor, step: ProgressStep, via: str = "") -> None:
     """Remove a step recorded by mistake; the change log keeps it."""
     ensure_can_write_projects_in(actor, step.project.destination_region)
+    _lock(step.project)
     for evidence in step.evidence.all():
         record_change(
             actor=actor,
@@ -328,6 +360,10 @@ def take_snapshot(*, actor, event, as_of: dt.date, label: str, via: str = "") ->
     ensure_administrator(actor, "published snapshots")
     if not label.strip():
         raise UserError("a snapshot needs a label, e.g. '2024年9月月报'", field="label")
+    if as_of > timezone.localdate():
+        raise UserError(
+            f"a snapshot cannot be as of {as_of.isoformat()}, a date still to come", field="as_of"
+        )
     report = event_summary(event, as_of=as_of)
     snap = Snapshot.objects.create(
         event=event,

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from investpromo.core.errors import UserError
+from investpromo.core.errors import UserError, check_writable_file
 from investpromo.geo.resolver import province_of, resolve_region
 from investpromo.imports import values
 from investpromo.imports.rows import (
@@ -55,6 +55,7 @@ def export_event(event, path) -> int:
     suffix = Path(path).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise UserError(f"the export file {path} must end in .xlsx or .csv", field="path")
+    check_writable_file(path, what="export file", field="path")
     projects = Project.objects.filter(event=event)
     if suffix == ".xlsx":
         with open(path, "wb") as stream:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from investpromo.core.errors import UserError
+from investpromo.core.errors import UserError, check_writable_file
 from investpromo.imports.rows import REASON_HEADER, ParsedRow, cell_text
 
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -21,6 +21,7 @@ def check_rejects_path(path) -> None:
     """Refuse a rejects path whose extension says neither xlsx nor csv (before importing)."""
     if Path(path).suffix.lower() not in SUFFIXES:
         raise UserError(f"the rejects file {path} must end in .xlsx or .csv", field="rejects")
+    check_writable_file(path, what="rejects file", field="rejects")
 
 
 def write_rejects(path, rejected: list[tuple[ParsedRow, list[str]]]) -> None:

@@ -242,6 +242,12 @@ def delete_project(
     ensure_can_write_projects_in(actor, current.destination_region)
     if expected_version is not None and current.version != expected_version:
         raise Conflict(f"project {project.pk} was changed by someone else: reload and try again")
+    if current.progress_steps.exists():
+        # Its follow-through is part of published figures: the way out is a 'terminated' step.
+        raise UserError(
+            f"project {project.pk} has recorded progress and cannot be deleted: "
+            "record it as terminated instead"
+        )
     record_change(
         actor=actor,
         instance=current,

@@ -209,3 +209,25 @@ def test_todays_figures_from_the_state_table_equal_a_walk_of_all_steps(cohort):
     yesterday = followthrough(event.projects.all(), today - dt.timedelta(days=1))
     assert yesterday["stages"] == from_state["stages"]
     assert yesterday["funds_in_place_rate"] == from_state["funds_in_place_rate"]
+
+
+def test_regression_marks_follow_back_dated_steps_and_deletions(cohort):
+    from investpromo.followup.services import delete_step
+
+    _, (_a, _b, _c, d) = cohort
+    started = step(d, "started", D(2025, 3, 1))
+    later = step(d, "registered", D(2025, 5, 1))
+    assert later.is_regression
+    delete_step(actor=system_user(), step=started)
+    later.refresh_from_db()
+    assert not later.is_regression  # signed → registered is forward now
+
+
+def test_moving_an_event_is_refused_while_undated_foreign_values_hang_on_its_start(cohort):
+    from investpromo.events.services import update_event
+
+    set_exchange_rate(actor=system_user(), currency="EUR", cny_per_unit="7", date=D(2024, 1, 1))
+    event = make_event(slug="eur-event", start=D(2024, 8, 31))
+    make_project(event=event, name="欧元项目", value="100", currency="EUR")
+    with pytest.raises(UserError, match="signing dates"):
+        update_event(actor=system_user(), event=event, start_date=D(2024, 9, 30))

@@ -213,7 +213,9 @@ def test_reimport_without_funds_keeps_the_recorded_funds(ledger, tmp_path):
         ),
     )
     path = tmp_path / "no-funds.csv"
-    path.write_text(f"项目编号,进展阶段,日期,备注\n{one.pk},开工,2025-03-01,照片\n", encoding="utf-8")
+    path.write_text(
+        f"项目编号,进展阶段,日期,备注\n{one.pk},开工,2025-03-01,照片\n", encoding="utf-8"
+    )
     report = import_progress(actor=system_user(), path=path)
     assert report.unchanged == 1 and report.updated == 0
     step = ProgressStep.objects.get(project=one)

@@ -87,3 +87,33 @@ def test_overdue_report_by_region(event_with_projects):
         )
         == []
     )
+
+
+def test_snapshot_cannot_be_dated_in_the_future(event_with_projects):
+    from investpromo.core.errors import UserError
+
+    event, *_ = event_with_projects
+    with pytest.raises(UserError, match="still to come"):
+        take_snapshot(actor=system_user(), event=event, as_of=D(2999, 1, 1), label="x")
+    assert not Snapshot.objects.exists()
+
+
+def test_an_event_with_snapshots_cannot_be_deleted(event_with_projects):
+    from investpromo.core.errors import UserError
+    from investpromo.events.services import delete_event
+
+    event, *_ = event_with_projects
+    take_snapshot(actor=system_user(), event=event, as_of=D(2025, 1, 31), label="x")
+    with pytest.raises(UserError, match="snapshots"):
+        delete_event(actor=system_user(), event=event)
+
+
+def test_a_project_with_progress_is_terminated_not_deleted(event_with_projects):
+    from investpromo.core.errors import UserError
+    from investpromo.projects.services import delete_project
+
+    _, first, _ = event_with_projects
+    record_progress(actor=system_user(), project=first, stage="registered", date=D(2024, 10, 1))
+    with pytest.raises(UserError, match="terminated"):
+        delete_project(actor=system_user(), project=first)
+    first.refresh_from_db()

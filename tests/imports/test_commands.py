@@ -121,3 +121,18 @@ def test_export_command(tmp_path, event):
     with pytest.raises(CommandError) as caught:
         call_command("export", "--event", "cmd-event", str(tmp_path / "out.ods"))
     assert caught.value.returncode == 2
+
+
+def test_output_files_in_missing_folders_are_refused_before_any_work(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from investpromo.core.audit import system_user
+    from investpromo.demo.loader import load_demo
+
+    load_demo(actor=system_user())
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "export", "--event", "hlj-industry-transfer-2024", str(tmp_path / "no" / "x.xlsx")
+        )
+    assert error.value.returncode == 2 and "does not exist" in str(error.value)
