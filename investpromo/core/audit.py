@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 
 from investpromo.core.models import ChangeLog
@@ -142,7 +143,11 @@ def system_user():
 
 
 def history_for(instance: models.Model):
-    """The change log of one record, newest first."""
-    return ChangeLog.objects.filter(
+    """The change log of one record, newest first, with the import row that created it."""
+    rows = Q(
         content_type=ContentType.objects.get_for_model(type(instance)), object_id=str(instance.pk)
-    ).select_related("user")
+    )
+    created_by_import = getattr(instance, "created_by_import_id", None)
+    if created_by_import:
+        rows |= Q(pk=created_by_import, action=ChangeLog.Action.IMPORT)
+    return ChangeLog.objects.filter(rows).select_related("user")

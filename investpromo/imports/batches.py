@@ -13,7 +13,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
-from investpromo.core.audit import change_values, snapshot
+from investpromo.core.audit import change_values, record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.core.models import ChangeLog
 from investpromo.geo.resolver import resolve_region
@@ -141,9 +141,19 @@ class _Pending:
 class LedgerMatcher:
     """Decides create / update / unchanged / reject for each row, and writes batches."""
 
-    def __init__(self, *, actor, event, report: ImportReport, source: str, file_name: str):
+    def __init__(
+        self,
+        *,
+        actor,
+        event,
+        report: ImportReport,
+        source: str,
+        file_name: str,
+        file_digest: str = "",
+    ):
         self.actor, self.event, self.report = actor, event, report
-        self.source, self.file_name = source, file_name
+        self.source, self.file_name, self.file_digest = source, file_name, file_digest
+        self.import_log: ChangeLog | None = None
         self.rates = RateBook()
         self.industries = {industry.code: industry for industry in SEIIndustry.objects.all()}
         self.by_uscc: dict[tuple[str, str], int] = {}
@@ -400,42 +410,76 @@ class LedgerMatcher:
     # --- writing -------------------------------------------------------------------------------
 
     def _write(self, pending: _Pending) -> None:
-        entries = []
-
-        def log(instance, action, before, after):
-            values = change_values(
-                actor=self.actor,
-                instance=instance,
-                action=action,
-                before=before,
-                after=after,
-                source=self.source,
-            )
-            entries.append(build(ChangeLog, values))
-
+        # Created organisations and projects point to the import's one audit row; an update
+        # overwrites stored values, so each keeps its own row with the values before.
         if pending.organisations:
-            models = [build(Organisation, org.new_values) for org in pending.organisations]
+            log_id = self._import_log().pk
+            models = []
+            for org in pending.organisations:
+                org.new_values["created_by_import_id"] = log_id
+                models.append(build(Organisation, org.new_values))
             bulkinsert.insert(Organisation, models, with_ids=True)
             for org, model in zip(pending.organisations, models, strict=True):
                 org.pk, org.new_values = model.pk, None
-            for model in models:
-                log(model, "create", None, snapshot(model))
         if pending.creates:
+            log_id = self._import_log().pk
             projects = []
             for project, org in pending.creates:
                 project.investor_id = org.pk
+                project.created_by_import_id = log_id
                 projects.append(project)
             bulkinsert.insert(Project, projects, with_ids=True)
-            for project in projects:
-                after = snapshot(project)
-                after["co_investor_ids"] = []  # as create_project records it
-                log(project, "create", None, after)
         if pending.updates:
+            self._import_log()
             updated = [project for project, _ in pending.updates]
             Project.objects.bulk_update(updated, UPDATE_FIELDS, batch_size=200)
-            for project, before in pending.updates:
-                log(project, "update", before, snapshot(project))
-        bulkinsert.insert(ChangeLog, entries, with_ids=False)
+            entries = [
+                build(
+                    ChangeLog,
+                    change_values(
+                        actor=self.actor,
+                        instance=project,
+                        action="update",
+                        before=before,
+                        after=snapshot(project),
+                        source=self.source,
+                    ),
+                )
+                for project, before in pending.updates
+            ]
+            bulkinsert.insert(ChangeLog, entries, with_ids=False)
+
+    def _import_log(self) -> ChangeLog:
+        """The import's audit row, written before the first record that points to it."""
+        if self.import_log is None:
+            self.import_log = record_change(
+                actor=self.actor,
+                instance=self.event,
+                action=ChangeLog.Action.IMPORT,
+                before=None,
+                after={"file": self.file_name, "sha256": self.file_digest},
+                source=self.source,
+            )
+        return self.import_log
+
+    def finish(self) -> None:
+        """Complete the import's audit row with what the import did (when it wrote anything)."""
+        if self.import_log is None:
+            return
+        report = self.report
+        self.import_log.after = {
+            "file": self.file_name,
+            "sha256": self.file_digest,
+            "skip_invalid": report.skip_invalid,
+            "rows_read": report.rows_read,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+            "organisations_created": report.organisations_created,
+            "added_value_cny": str(report.added_value_cny),
+        }
+        self.import_log.save(update_fields=["after"])
 
 
 def _compared(data: dict) -> dict:

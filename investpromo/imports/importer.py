@@ -6,6 +6,7 @@ with the single-project rules and writes them in bulk. Writing happens in one tr
 by default any invalid row rolls everything back; with skip_invalid the valid rows stay.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -66,7 +67,14 @@ def import_signing_list(
         file=file_name, event=event.slug, dry_run=dry_run, skip_invalid=skip_invalid
     )
     sheets = read_sheets(path, display_name=file_name)
-    run = _Run(actor=actor, event=event, report=report, file_name=file_name, progress=progress)
+    run = _Run(
+        actor=actor,
+        event=event,
+        report=report,
+        file_name=file_name,
+        file_digest=_sha256(path),
+        progress=progress,
+    )
     if dry_run:
         run.run(sheets, write=False, skip_invalid=skip_invalid)
     else:
@@ -78,6 +86,7 @@ def import_signing_list(
                 if report.failed:
                     transaction.set_rollback(True)
                 else:
+                    run.matcher.finish()
                     report.written = True
         except IntegrityError as error:
             # Someone wrote the same organisation (USCC) or ids meanwhile: all was rolled back.
@@ -132,7 +141,9 @@ class _Sums:
 class _Run:
     """One pass over the file's sheets."""
 
-    def __init__(self, *, actor, event, report: ImportReport, file_name: str, progress):
+    def __init__(
+        self, *, actor, event, report: ImportReport, file_name: str, file_digest: str, progress
+    ):
         self.event, self.report, self.progress = event, report, progress
         self.matcher = LedgerMatcher(
             actor=actor,
@@ -140,6 +151,7 @@ class _Run:
             report=report,
             source=f"import {file_name}",
             file_name=file_name,
+            file_digest=file_digest,
         )
         self.reader = RowReader(province=province_of(event.host_region))
         self.seen: dict[tuple, tuple[str, int]] = {}
@@ -304,6 +316,12 @@ class _Run:
         if not all_valid and not self.skip_invalid:
             # All or nothing: once a row is invalid nothing will be kept; stop writing.
             self.write = False
+
+
+def _sha256(path) -> str:
+    """The file's SHA-256, recorded in the import's audit row: which file exactly was read."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _why_no_header(rows: list[tuple[int, list]]) -> str:

@@ -28,6 +28,14 @@ class Organisation(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
     is_demo = models.BooleanField(default=False, help_text="synthetic example data")
+    created_by_import = models.ForeignKey(
+        "core.ChangeLog",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="the import's audit row, for organisations an import created",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -210,7 +210,8 @@ def next_stage(steps: list[ProgressStep]) -> str:
 def project_history(project: Project, steps: list[ProgressStep]) -> list[tuple[ChangeLog, str]]:
     """The change log of a project, its progress steps and their evidence, newest first.
 
-    Each entry comes with what it is about: "project", "step" or "evidence".
+    Each entry comes with what it is about: "project", "step" or "evidence" (the import that
+    created the project is about the project).
     """
     types = ContentType.objects.get_for_models(Project, ProgressStep, Evidence)
     kinds = {
@@ -224,11 +225,13 @@ def project_history(project: Project, steps: list[ProgressStep]) -> list[tuple[C
             Q(content_type=types[Project], object_id=str(project.pk))
             | Q(content_type=types[ProgressStep], object_id__in=[str(s.pk) for s in steps])
             | Q(content_type=types[Evidence], object_id__in=evidence_ids)
+            # The import that created it: one row for the whole file.
+            | Q(pk=project.created_by_import_id, action=ChangeLog.Action.IMPORT)
         )
         .select_related("user")
         .order_by("-at", "-id")
     )
-    return [(entry, kinds[entry.content_type_id]) for entry in entries]
+    return [(entry, kinds.get(entry.content_type_id, "project")) for entry in entries]
 
 
 def event_snapshots(event) -> list:

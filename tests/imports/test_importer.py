@@ -296,6 +296,29 @@ def test_reimport_is_unchanged_and_a_changed_row_is_an_audited_update(tmp_path, 
     )
 
 
+def test_an_import_is_audited_by_one_row_that_its_records_point_to(tmp_path, event):
+    path = xlsx(tmp_path / "a.xlsx", {"S": [HEADER, *project_rows(3)]})
+    logs = ChangeLog.objects.count()
+    report = run(path, event)
+    assert report.created == 3 and report.organisations_created == 3
+    [entry] = ChangeLog.objects.filter(action="import")
+    assert ChangeLog.objects.count() == logs + 1
+    assert (entry.object_id, entry.source, entry.actor_label) == (
+        str(event.pk),
+        "import a.xlsx",
+        system_user().username,
+    )
+    import hashlib
+
+    assert entry.after["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (entry.after["created"], entry.after["organisations_created"]) == (3, 3)
+    assert entry.after["added_value_cny"] == str(report.added_value_cny)
+    for project in Project.objects.filter(event=event).select_related("investor"):
+        assert project.created_by_import_id == entry.pk
+        assert project.investor.created_by_import_id == entry.pk
+        assert list(history_for(project)) == [entry]
+
+
 def test_duplicates_in_one_file_are_an_error_on_the_second(tmp_path, event):
     rows = [
         [*HEADER, "统一社会信用代码"],
