@@ -154,6 +154,9 @@ class LedgerMatcher:
         self.actor, self.event, self.report = actor, event, report
         self.source, self.file_name, self.file_digest = source, file_name, file_digest
         self.import_log: ChangeLog | None = None
+        self.indexes = bulkinsert.DeferredIndexes()
+        # Rows of the sheets read so far: whether rebuilding indexes after the load pays.
+        self.expected_rows = 0
         self.rates = RateBook()
         self.industries = {industry.code: industry for industry in SEIIndustry.objects.all()}
         self.by_uscc: dict[tuple[str, str], int] = {}
@@ -422,6 +425,8 @@ class LedgerMatcher:
             for org, model in zip(pending.organisations, models, strict=True):
                 org.pk, org.new_values = model.pk, None
         if pending.creates:
+            # The import looks projects up by id only, so their other indexes can wait.
+            self.indexes.drop_for(Project, self.expected_rows)
             log_id = self._import_log().pk
             projects = []
             for project, org in pending.creates:
@@ -463,7 +468,8 @@ class LedgerMatcher:
         return self.import_log
 
     def finish(self) -> None:
-        """Complete the import's audit row with what the import did (when it wrote anything)."""
+        """Rebuild deferred indexes; complete the import's audit row (if it wrote anything)."""
+        self.indexes.rebuild()
         if self.import_log is None:
             return
         report = self.report

