@@ -1,14 +1,19 @@
 """Text normalisation shared by every place that matches names."""
 
-import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
+_is_normalized = unicodedata.is_normalized
+_normalize = unicodedata.normalize
 
 
 def normalize_text(value: str) -> str:
     """NFKC (full-width → half-width, （）→ ()), trimmed, whitespace runs collapsed to one space."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", value or "")).strip()
+    if not value:
+        return ""
+    if not _is_normalized("NFKC", value):
+        value = _normalize("NFKC", value)
+    # str.split() splits on the same whitespace as the regex \s, and drops it at both ends.
+    return " ".join(value.split())
 
 
 def normalize_key(value: str) -> str:

@@ -31,6 +31,7 @@ from investpromo.imports.rows import (
     RowReader,
     cell_text,
     is_blank,
+    is_blank_row,
     summary_amount,
     summary_label,
 )
@@ -225,7 +226,7 @@ class _Run:
             self.progress(self.done, max(self.total, self.done) or None)
 
     def _row(self, layout: Layout, report: SheetReport, sums: _Sums, number: int, cells) -> None:
-        if all(is_blank(cell) for cell in cells):
+        if is_blank_row(cells):
             report.blank_rows += 1
             return
         label = summary_label(layout, cells)

@@ -73,6 +73,17 @@ def is_blank(cell: object) -> bool:
     return isinstance(cell, str) and not cell.strip()
 
 
+def is_blank_row(cells: list) -> bool:
+    """Whether every cell is blank (a data row's first cell usually settles it)."""
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        if type(cell) is str and cell.isspace():
+            continue
+        return False
+    return True
+
+
 def cell_text(cell: object) -> str:
     """A cell as text: whole floats without .0, dates in ISO form, text trimmed."""
     if cell is None:
