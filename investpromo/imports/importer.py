@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.errors import UserError
-from investpromo.core.text import normalize_key
 from investpromo.geo.resolver import province_of
 from investpromo.imports import values
 from investpromo.imports.batches import LedgerMatcher
@@ -273,8 +272,9 @@ class _Run:
             return None
 
     def _check_duplicate(self, row: ParsedRow) -> None:
-        investor_key = ("uscc", row.uscc) if row.uscc else ("name", normalize_key(row.investor))
-        key = (investor_key, normalize_key(row.name))
+        # name_key and investor_key are normalize_key of the normalised name and investor.
+        investor_key = ("uscc", row.uscc) if row.uscc else ("name", row.investor_key)
+        key = (investor_key, row.name_key)
         first = self.seen.get(key)
         if first is None:
             self.seen[key] = (row.sheet, row.number)
