@@ -114,3 +114,25 @@ def test_the_edit_form_shows_plain_numbers(admin_client):
     project = make_project(event=make_event(), value="3290000000")
     html = admin_client.get(reverse("web:project_edit", args=[project.pk])).content.decode()
     assert 'value="3290000000"' in html
+
+
+def test_an_imported_project_shows_the_import_that_created_it(admin_client, tmp_path):
+    import datetime as dt
+
+    from tests.imports.files import HEADER, project_rows, run, xlsx
+
+    event = make_event(start=dt.date(2024, 8, 31))
+    path = xlsx(tmp_path / "县区签约表.xlsx", {"S": [HEADER, *project_rows(2)]})
+    run(path, event)
+    project = Project.objects.get(name="测试项目1")
+    entry = ChangeLog.objects.get(action="import")
+    page = admin_client.get(
+        reverse("web:project_detail", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "created by import" in history and "import 县区签约表.xlsx" in history
+    assert entry.after["sha256"][:12] in history
+    chinese = admin_client.get(
+        reverse("web:project_detail", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN"
+    ).content.decode()
+    assert "由导入创建" in chinese
