@@ -146,6 +146,14 @@ def test_officer_day(page, site, screenshot_dir, tmp_path):
     expect(page.locator("[data-count=created]")).to_have_text("2")
     assert Project.objects.count() == 174
     page.screenshot(path=screenshot_dir / "06-import-written-zh.png", full_page=True)
+    # An imported project's history names the import (one audit row for the whole file).
+    imported = Project.objects.exclude(created_by_import=None).get(name="浏览器测试储能项目")
+    tab = page.context.new_page()
+    tab.goto(f"{site}/projects/{imported.pk}/")
+    expect(tab.locator(".history__item--import")).to_contain_text("由导入创建")
+    expect(tab.locator(".history__item--import")).to_contain_text("签约清单.xlsx")
+    tab.screenshot(path=screenshot_dir / "06b-imported-project-zh.png", full_page=True)
+    tab.close()
 
     # The event's page shows the new totals: 2565.6亿元 + 8000万元.
     page.click("text=查看活动的最新合计")
