@@ -201,14 +201,15 @@ class _Projects:
 
 
 def _parse_row(
-    cells: dict, *, sheet: str, row: int, projects: _Projects, unit, actor, rates: RateBook
+    cells: dict, *, sheet: str, row: int, projects: _Projects, unit, actors, rates: RateBook
 ) -> ProgressRow:
     project = projects.find(cells)
-    if not region_in_scope(actor, project.destination_region) or role_of(actor) not in (
-        "administrator",
-        "officer",
-    ):
-        raise RowProblem(None, f"project {project.pk} is not in your regions")
+    for actor in actors:
+        if not region_in_scope(actor, project.destination_region) or role_of(actor) not in (
+            "administrator",
+            "officer",
+        ):
+            raise RowProblem(None, f"project {project.pk} is not in your regions")
     stage_text = cell_text(cells.get("stage"))
     stage = STAGES.get(normalize_key(stage_text))
     if stage is None:
@@ -289,8 +290,11 @@ def import_progress(
     dry_run: bool = False,
     event_slug: str | None = None,
     source_name: str | None = None,
+    uploaded_by=None,
 ) -> ProgressImportReport:
     """Validate every row of a progress report, then write all of it or nothing."""
+    # uploaded_by: whose upload an administrator (the actor) confirms; rows must be within
+    # the uploader's regions too, as the uploader's preview checked.
     shown = source_name or Path(path).name
     report = ProgressImportReport(file=shown, dry_run=dry_run)
     projects = _Projects(event_slug)
@@ -321,7 +325,7 @@ def import_progress(
                     row=number,
                     projects=projects,
                     unit=unit,
-                    actor=actor,
+                    actors=[actor] if uploaded_by is None else [actor, uploaded_by],
                     rates=rates,
                 )
             except RowProblem as problem:
@@ -343,7 +347,10 @@ def import_progress(
     if report.failed:
         return report
     with transaction.atomic():
-        _write(actor, parsed, report, source=shown)
+        via = f"progress import {shown}"
+        if uploaded_by is not None and uploaded_by != actor:
+            via += f", uploaded by {uploaded_by.get_username()}"
+        _write(actor, parsed, report, source=shown, via=via[:300])
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -351,7 +358,9 @@ def import_progress(
     return report
 
 
-def _write(actor, rows: list[ProgressRow], report: ProgressImportReport, *, source: str) -> None:
+def _write(
+    actor, rows: list[ProgressRow], report: ProgressImportReport, *, source: str, via: str
+) -> None:
     rates = RateBook()
     existing = {
         (step.project_id, step.stage, step.date): step
@@ -375,7 +384,7 @@ def _write(actor, rows: list[ProgressRow], report: ProgressImportReport, *, sour
                 no_evidence_reason=row.note if row.stage in STARTED_OR_BEYOND else "",
                 termination_reason=row.note if row.stage == Stage.TERMINATED else "",
                 source_ref=ref[:300],
-                via=f"progress import {source}"[:300],
+                via=via,
                 rates=rates,
             )
             report.created += 1
@@ -400,7 +409,5 @@ def _write(actor, rows: list[ProgressRow], report: ProgressImportReport, *, sour
         if not changes:
             report.unchanged += 1
             continue
-        update_step(
-            actor=actor, step=step, via=f"progress import {source}"[:300], rates=rates, **changes
-        )
+        update_step(actor=actor, step=step, via=via, rates=rates, **changes)
         report.updated += 1

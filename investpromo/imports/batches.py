@@ -159,8 +159,12 @@ class LedgerMatcher:
         source: str,
         file_name: str,
         file_digest: str = "",
+        uploaded_by=None,
     ):
         self.actor, self.event, self.report = actor, event, report
+        # Rows must be within the regions of everyone answerable for them.
+        self.uploaded_by = uploaded_by
+        self.scope_actors = [actor] if uploaded_by is None else [actor, uploaded_by]
         self.source, self.file_name, self.file_digest = source, file_name, file_digest
         self.import_log: ChangeLog | None = None
         self.indexes = bulkinsert.DeferredIndexes()
@@ -313,7 +317,8 @@ class LedgerMatcher:
         allowed = self.allowed.get(region.code, "")
         if allowed == "":
             try:
-                ensure_can_write_projects_in(self.actor, region)
+                for actor in self.scope_actors:
+                    ensure_can_write_projects_in(actor, region)
                 allowed = None
             except UserError as error:
                 allowed = error.message
@@ -474,10 +479,16 @@ class LedgerMatcher:
                 instance=self.event,
                 action=ChangeLog.Action.IMPORT,
                 before=None,
-                after={"file": self.file_name, "sha256": self.file_digest},
+                after=self._log_values(),
                 source=self.source,
             )
         return self.import_log
+
+    def _log_values(self) -> dict:
+        values = {"file": self.file_name, "sha256": self.file_digest}
+        if self.uploaded_by is not None:
+            values["uploaded_by"] = self.uploaded_by.get_username()
+        return values
 
     def finish(self) -> None:
         """Rebuild deferred indexes; complete the import's audit row (if it wrote anything)."""
@@ -486,8 +497,7 @@ class LedgerMatcher:
             return
         report = self.report
         self.import_log.after = {
-            "file": self.file_name,
-            "sha256": self.file_digest,
+            **self._log_values(),
             "skip_invalid": report.skip_invalid,
             "rows_read": report.rows_read,
             "created": report.created,

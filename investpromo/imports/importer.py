@@ -52,8 +52,11 @@ def import_signing_list(
     rejects_path=None,
     progress: Progress | None = None,
     source_name: str | None = None,
+    uploaded_by=None,
 ) -> ImportReport:
     """Import every sheet of the file into the event; row problems are in the report."""
+    # uploaded_by: whose upload an administrator (the actor) confirms. The actor writes and the
+    # audit names them; rows must be within the uploader's regions too, as the preview checked.
     # UserError (UnreadableFile, PermissionDenied) only when the file or account cannot be
     # used at all; report.failed when, all or nothing, invalid rows stopped the write.
     # progress(done_rows, total_rows or None) is called every PROGRESS_EVERY rows and at the end.
@@ -61,6 +64,7 @@ def import_signing_list(
     file_name = source_name or Path(path).name
     # A read-only account, or a rejects file we cannot write, is refused before reading.
     ensure_can_write_projects_in(actor)
+    uploader = uploaded_by if uploaded_by is not None and uploaded_by != actor else None
     if rejects_path:
         check_rejects_path(rejects_path)
     report = ImportReport(
@@ -74,6 +78,7 @@ def import_signing_list(
         file_name=file_name,
         file_digest=_sha256(path),
         progress=progress,
+        uploaded_by=uploader,
     )
     if dry_run:
         run.run(sheets, write=False, skip_invalid=skip_invalid)
@@ -142,7 +147,15 @@ class _Run:
     """One pass over the file's sheets."""
 
     def __init__(
-        self, *, actor, event, report: ImportReport, file_name: str, file_digest: str, progress
+        self,
+        *,
+        actor,
+        event,
+        report: ImportReport,
+        file_name: str,
+        file_digest: str,
+        progress,
+        uploaded_by=None,
     ):
         self.event, self.report, self.progress = event, report, progress
         self.matcher = LedgerMatcher(
@@ -152,6 +165,7 @@ class _Run:
             source=f"import {file_name}",
             file_name=file_name,
             file_digest=file_digest,
+            uploaded_by=uploaded_by,
         )
         self.reader = RowReader(province=province_of(event.host_region))
         self.seen: dict[tuple, tuple[str, int]] = {}

@@ -7,8 +7,11 @@ also wait for the writer's lock). The job's outcome is stored on the ImportJob r
 """
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +22,17 @@ from investpromo.web.models import ImportJob
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
+# This server process: a new token on every start, so a restarted server with the same pid
+# (pid 1 in a container) is still told apart from the one that started a job.
+_HOST = socket.gethostname()
+_RUNNER = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+# Jobs this process has started and not yet finished.
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+INTERRUPTED = (
+    "interrupted: the server stopped while this file was being imported; nothing was written "
+    "(the import is one transaction). Upload the file again."
+)
 
 
 def _update_job(job_id: int, **fields) -> None:
@@ -46,9 +60,48 @@ def read_progress(job_id: int) -> dict:
     return cache.get(progress_key(job_id)) or {}
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+def was_interrupted(job: ImportJob) -> bool:
+    """Whether a queued or running job's server process has stopped (it will never finish)."""
+    if not job.is_busy or not job.runner:
+        return False
+    if job.runner == _RUNNER:
+        with _RUNNING_LOCK:
+            return job.pk not in _RUNNING
+    host, _, rest = job.runner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _HOST or not pid_text.isdigit():
+        return False  # another machine's process: it cannot be checked from here
+    pid = int(pid_text)
+    # Our own pid with another token: this server was restarted since.
+    return pid == os.getpid() or not _process_alive(pid)
+
+
+def fail_if_interrupted(job: ImportJob) -> ImportJob:
+    """Mark a job whose server stopped as failed, so its page stops waiting; returns the job."""
+    if was_interrupted(job):
+        # Only while it is still busy: the job may have finished in the meantime.
+        ImportJob.objects.filter(
+            pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+        ).update(status=ImportJob.Status.FAILED, error=INTERRUPTED)
+        job.refresh_from_db()
+    return job
+
+
 def start(job: ImportJob) -> None:
     """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set)."""
-    _update_job(job.pk, status=ImportJob.Status.QUEUED, error="")
+    with _RUNNING_LOCK:
+        _RUNNING.add(job.pk)
+    _update_job(job.pk, status=ImportJob.Status.QUEUED, error="", runner=_RUNNER)
     cache.set(progress_key(job.pk), {"stage": job.stage, "done": 0, "total": None}, PROGRESS_TTL)
     if getattr(settings, "INVESTPROMO_IMPORTS_INLINE", False):
         run(job.pk)
@@ -99,28 +152,38 @@ def _import(job: ImportJob, *, preview: bool):
         from investpromo.followup.progress_import import import_progress
 
         return import_progress(
-            actor=job.user,
+            actor=job.user if preview else job.writer,
             path=job.file.path,
             dry_run=preview,
             event_slug=job.event.slug if job.event_id else None,
             source_name=job.original_name,
+            uploaded_by=None if preview else job.user,
         )
     from investpromo.imports.importer import import_signing_list
 
     return import_signing_list(
-        actor=job.user,
+        actor=job.user if preview else job.writer,
         path=job.file.path,
         event=job.event,
         dry_run=preview,
         skip_invalid=job.skip_invalid,
         progress=_progress_callback(job.pk, job.stage),
         source_name=job.original_name,
+        uploaded_by=None if preview else job.user,
     )
 
 
 def run(job_id: int) -> None:
     """Run the importer for the job's stage (dry run for the preview) and store its report."""
-    job = ImportJob.objects.select_related("event", "user").get(pk=job_id)
+    try:
+        _run(job_id)
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(job_id)
+
+
+def _run(job_id: int) -> None:
+    job = ImportJob.objects.select_related("event", "user", "confirmed_by").get(pk=job_id)
     _update_job(job_id, status=ImportJob.Status.RUNNING)
     preview = job.stage == ImportJob.Stage.PREVIEW
     fields = {"status": ImportJob.Status.FINISHED, "error": ""}

@@ -22,6 +22,15 @@ class ImportJob(models.Model):
         FAILED = "failed", "failed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who confirmed the write: the import's audit names them (an administrator may confirm an
+    # officer's upload); empty until confirmed.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SIGNING)
     # A signing list is imported into an event; a progress report may name its events per row.
     event = models.ForeignKey(
@@ -35,6 +44,8 @@ class ImportJob(models.Model):
     preview = models.JSONField(null=True, blank=True, help_text="the dry run's report")
     result = models.JSONField(null=True, blank=True, help_text="the real import's report")
     error = models.TextField(blank=True)
+    # The server process running the job (host:pid:token), to tell a job whose server stopped.
+    runner = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,6 +58,11 @@ class ImportJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def writer(self):
+        """The account the write runs as: whoever confirmed it, else the uploader."""
+        return self.confirmed_by or self.user
 
     @property
     def can_confirm(self) -> bool:

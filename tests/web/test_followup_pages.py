@@ -407,6 +407,26 @@ def progress_sheet(*rows):
     return SimpleUploadedFile("进展报表.xlsx", buffer.getvalue())
 
 
+def test_an_administrator_confirming_a_progress_upload_is_the_recorder(
+    client, officer, admin_user, demo
+):
+    project = daqing_project()
+    client.force_login(officer)
+    client.post(
+        reverse("web:progress_import_index"),
+        {"file": progress_sheet([project.pk, "开工", TODAY, 800, "县发改局报送"])},
+    )
+    job = ImportJob.objects.get(kind="progress")
+    client.force_login(admin_user)
+    client.post(reverse("web:progress_import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.result["written"] is True and job.confirmed_by == admin_user
+    step = project.progress_steps.order_by("-id").first()
+    assert step.recorded_by == admin_user
+    log = ChangeLog.objects.filter(object_id=str(step.pk), action="create").latest("id")
+    assert log.user == admin_user and "uploaded by daqing-officer" in log.source
+
+
 def test_progress_upload_preview_then_confirm(officer_client, officer, demo):
     project = daqing_project()
     steps = ProgressStep.objects.count()

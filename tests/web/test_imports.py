@@ -1,6 +1,9 @@
 """Uploading a signing list: a dry-run preview, then a separate confirm that writes."""
 
 import io
+import os
+import socket
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,11 +154,13 @@ def test_progress_endpoint_reports_the_running_state(admin_client, event):
     state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
     assert state["busy"] is False and state["status"] == "finished"
     ImportJob.objects.filter(pk=job.pk).update(status="running")
+    jobs._RUNNING.add(job.pk)  # as while its thread runs in this server process
     jobs._progress_callback(job.pk, "preview")(1000, 4000)
     state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
     assert (state["busy"], state["done"], state["total"]) == (True, 1000, 4000)
     html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
     assert "web/progress.js" in html and "data-import-busy" in html
+    jobs._RUNNING.discard(job.pk)
 
 
 def test_an_exported_list_reads_back_unchanged(admin_client, event):
@@ -167,3 +172,85 @@ def test_an_exported_list_reads_back_unchanged(admin_client, event):
     upload(admin_client, SimpleUploadedFile("export.xlsx", content))
     again = ImportJob.objects.order_by("-id").first()
     assert (again.preview["created"], again.preview["unchanged"]) == (0, 2), again.preview
+
+
+def test_an_administrator_who_confirms_an_officers_upload_is_named_in_the_audit(
+    client, officer, admin_user, event
+):
+    client.force_login(officer)
+    upload(client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    client.force_login(admin_user)
+    client.post(reverse("web:import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.result["written"] is True and job.confirmed_by == admin_user
+    log = ChangeLog.objects.get(action=ChangeLog.Action.IMPORT)
+    assert log.user == admin_user and log.after["uploaded_by"] == officer.username
+    assert set(Project.objects.values_list("created_by_import", flat=True)) == {log.pk}
+    html = client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+    assert "daqing-officer" in html and "确认人 admin" in html
+
+
+def test_a_confirming_administrator_writes_no_more_than_the_officers_preview(
+    client, officer, admin_user, event
+):
+    # The officer's preview rejected the row outside 大庆市; confirming it as an administrator
+    # (who may write anywhere) must not write that row after all.
+    client.force_login(officer)
+    upload(client, xlsx(GOOD[0], ["哈尔滨项目", "哈尔滨公司", "哈尔滨市南岗区", 100, ""]))
+    job = ImportJob.objects.get()
+    assert job.preview["rejected"] == 1
+    client.force_login(admin_user)
+    client.post(reverse("web:import_confirm", args=[job.pk]), {"skip_invalid": "on"})
+    job.refresh_from_db()
+    assert (job.result["created"], job.result["rejected"]) == (1, 1)
+    assert list(Project.objects.values_list("name", flat=True)) == ["新材料项目"]
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+@pytest.mark.parametrize(
+    "runner",
+    [
+        pytest.param(lambda: f"{socket.gethostname()}:{_dead_pid()}:0123456789ab", id="dead"),
+        # The same pid as this process, from an earlier start of the server (a container's pid 1).
+        pytest.param(lambda: f"{socket.gethostname()}:{os.getpid()}:earlierstart", id="restart"),
+        # This very process, but its thread is gone.
+        pytest.param(lambda: jobs._RUNNER, id="lost-thread"),
+    ],
+)
+def test_a_job_whose_server_stopped_shows_as_failed_not_running(admin_client, event, runner):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(
+        stage="write", status="running", runner=runner(), confirmed_by=job.user
+    )
+    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+    assert (state["busy"], state["status"]) == (False, "failed")
+    html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+    assert "导入过程中服务器停止运行" in html and "data-import-busy" not in html
+    job.refresh_from_db()
+    assert job.error == jobs.INTERRUPTED
+    assert not Project.objects.exists()
+
+
+def test_a_job_running_elsewhere_or_here_keeps_running(admin_client, event):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    # Another machine's server cannot be checked from here: the job is left as it is.
+    ImportJob.objects.filter(pk=job.pk).update(status="running", runner="elsewhere:1:abc")
+    assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
+    ImportJob.objects.filter(pk=job.pk).update(runner=jobs._RUNNER)
+    jobs._RUNNING.add(job.pk)
+    try:
+        assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
+        index = admin_client.get(reverse("web:import_index")).content.decode()
+        assert "state--running" in index
+    finally:
+        jobs._RUNNING.discard(job.pk)
+    index = admin_client.get(reverse("web:import_index")).content.decode()
+    assert "state--failed" in index

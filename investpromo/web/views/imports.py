@@ -72,10 +72,13 @@ def _refuse(request, uploads: Uploads):
 
 def _job_for(request, pk, uploads: Uploads) -> ImportJob:
     # Officers see their own uploads; administrators everyone's.
-    jobs_visible = ImportJob.objects.select_related("event", "user").filter(kind=uploads.kind)
+    jobs_visible = ImportJob.objects.select_related("event", "user", "confirmed_by").filter(
+        kind=uploads.kind
+    )
     if not abilities(request).is_administrator:
         jobs_visible = jobs_visible.filter(user=request.user)
-    return get_object_or_404(jobs_visible, pk=pk)
+    # A job whose server stopped would otherwise show "running" for ever.
+    return jobs.fail_if_interrupted(get_object_or_404(jobs_visible, pk=pk))
 
 
 @web_view
@@ -100,7 +103,12 @@ def import_index(request, kind=ImportJob.Kind.SIGNING):
     return page(
         request,
         "web/imports/index.html",
-        {"form": form, "recent": recent[:RECENT], "kind": kind, "urls": uploads.urls()},
+        {
+            "form": form,
+            "recent": [jobs.fail_if_interrupted(job) for job in recent[:RECENT]],
+            "kind": kind,
+            "urls": uploads.urls(),
+        },
     )
 
 
@@ -129,6 +137,7 @@ def import_detail(request, pk, kind=ImportJob.Kind.SIGNING):
         "web/imports/detail.html",
         {
             "job": job,
+            "interrupted": job.error == jobs.INTERRUPTED,
             "report": report,
             "errors": errors[:PROBLEMS_SHOWN],
             "warnings": warnings[: max(0, PROBLEMS_SHOWN - len(errors))],
@@ -221,7 +230,13 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
         stage=ImportJob.Stage.PREVIEW,
         status=ImportJob.Status.FINISHED,
         preview__isnull=False,
-    ).update(stage=ImportJob.Stage.WRITE, status=ImportJob.Status.QUEUED, skip_invalid=skip_invalid)
+    ).update(
+        stage=ImportJob.Stage.WRITE,
+        status=ImportJob.Status.QUEUED,
+        skip_invalid=skip_invalid,
+        # The write runs as, and its audit names, whoever confirms it.
+        confirmed_by=request.user,
+    )
     if not claimed:
         messages.error(request, _("This upload cannot be confirmed (again)."))
         return redirect(uploads.url_name("detail"), pk=job.pk)
