@@ -70,7 +70,12 @@ class ProgressStep(models.Model):
 
     class Meta:
         ordering = ["project_id", "date", "id"]
-        indexes = [models.Index(fields=["project", "date"])]
+        # Covers "each project's latest step on a date" (stage and funds read from the index).
+        indexes = [
+            models.Index(
+                fields=["project", "date", "id", "stage", "funds_cny"], name="step_latest_on_date"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(funds_in_place__isnull=True) | Q(funds_in_place__gte=0),

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,20 +77,53 @@ def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgr
 
 
 def _stage_counts_now(projects: QuerySet) -> tuple[dict[str, int], Decimal, Decimal]:
-    """Stage counts, funds in place and contract value of today, grouped in the database."""
-    rows = (
+    """Stage counts, funds in place and contract value of today, from the state table."""
+    # Three small queries: SQLite groups a count alone several times faster than with sums.
+    counted = (
         projects.annotate(current=Coalesce("progress_state__stage", Value(Stage.SIGNED)))
         .values("current")
-        .annotate(n=Count("id"), funds=SumCNY("progress_state__funds_cny"), value=SumCNY())
+        .annotate(n=Count("id"))
         .order_by()
     )
     stages = dict.fromkeys(Stage.values, 0)
-    funds = value = Decimal("0")
-    for row in rows:
+    for row in counted:
         stages[row["current"]] += row["n"]
-        funds += yuan_from_fen(row["funds"])
-        value += yuan_from_fen(row["value"])
-    return stages, funds, value
+    funds = projects.aggregate(total=SumCNY("progress_state__funds_cny"))["total"]
+    value = projects.aggregate(total=SumCNY())["total"]
+    return stages, yuan_from_fen(funds), yuan_from_fen(value)
+
+
+def _latest_step(project_id, as_of: dt.date, column: str) -> Subquery:
+    """A column of a project's latest step on `as_of` (of those with a value in that column)."""
+    steps = ProgressStep.objects.filter(
+        project_id=project_id, date__lte=as_of, **{f"{column}__isnull": False}
+    )
+    return Subquery(steps.order_by("-date", "-id").values(column)[:1])
+
+
+def _stage_counts_as_of(
+    projects: QuerySet, as_of: dt.date
+) -> tuple[dict[str, int], Decimal, Decimal]:
+    """Stage counts, funds in place and contract value on a past date, counted in the database."""
+    # One index lookup per project for its latest step (project, date, id, stage, funds_cny),
+    # instead of reading every step into Python and walking it. Three small queries: SQLite
+    # takes several times longer to group the sums along with the stages.
+    counted = (
+        projects.annotate(
+            then=Coalesce(_latest_step(OuterRef("pk"), as_of, "stage"), Value(Stage.SIGNED))
+        )
+        .values("then")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    stages = dict.fromkeys(Stage.values, 0)
+    for row in counted:
+        stages[row["then"]] += row["n"]
+    funds = projects.annotate(
+        funds_then=_latest_step(OuterRef("pk"), as_of, "funds_cny")
+    ).aggregate(total=SumCNY("funds_then"))["total"]
+    value = projects.aggregate(total=SumCNY())["total"]
+    return stages, yuan_from_fen(funds), yuan_from_fen(value)
 
 
 def _rate(numerator, denominator) -> dict:
@@ -114,14 +147,7 @@ def followthrough(projects: QuerySet, as_of: dt.date) -> dict:
     if _is_current(as_of):
         stages, funds, contract_value = _stage_counts_now(projects)
     else:
-        progress = progress_as_of(projects, as_of)
-        stages = dict.fromkeys(Stage.values, 0)
-        funds = Decimal("0")
-        for project_id in projects.values_list("id", flat=True):
-            state = progress.get(project_id, ProjectProgress())
-            stages[state.stage] += 1
-            funds += state.funds_cny or 0
-        contract_value = yuan_from_fen(projects.aggregate(total=SumCNY())["total"])
+        stages, funds, contract_value = _stage_counts_as_of(projects, as_of)
     signed = sum(stages.values())
     started = sum(stages[s] for s in STARTED_OR_BEYOND)
     producing = sum(stages[s] for s in PRODUCING_OR_BEYOND)

@@ -231,3 +231,35 @@ def test_moving_an_event_is_refused_while_undated_foreign_values_hang_on_its_sta
     make_project(event=event, name="欧元项目", value="100", currency="EUR")
     with pytest.raises(UserError, match="signing dates"):
         update_event(actor=system_user(), event=event, start_date=D(2024, 9, 30))
+
+
+def test_past_figures_counted_in_the_database_equal_a_walk_of_the_steps(cohort):
+    """Past dates are counted by SQL; a Python walk of the same steps must agree on every day."""
+    from investpromo.followup import selectors
+
+    event, (a, b, _c, d) = cohort
+    # Two steps of d on one day: the later one recorded counts. Its funds came a step earlier.
+    step(d, "registered", D(2025, 1, 10), funds_in_place=Decimal("2000000"))
+    step(d, "approved", D(2025, 1, 10))
+    step(b, "completed", D(2025, 4, 1))  # no funds: b keeps its USD figure
+    subset = event.projects.exclude(pk=a.pk)
+    days = sorted(set(ProgressStep.objects.values_list("date", flat=True)))
+    for day in [D(2024, 9, 30), *days, *(day - dt.timedelta(days=1) for day in days)]:
+        for projects in (event.projects.all(), subset):
+            ids = set(projects.values_list("id", flat=True))
+            walked = selectors.walk_steps(
+                ProgressStep.objects.filter(date__lte=day, project_id__in=ids)
+                .order_by("project_id", "date", "id")
+                .values_list("project_id", "stage", "date", "funds_cny")
+            )
+            expected = dict.fromkeys(selectors.Stage.values, 0)
+            for pk in ids:
+                expected[walked[pk].stage if pk in walked else "signed"] += 1
+            funds = sum((p.funds_cny or 0) for p in walked.values())
+            figures = followthrough(projects, day)
+            assert figures["stages"] == expected, day
+            assert Decimal(figures["funds_in_place_rate"]["numerator"]) == funds, day
+    on_the_day = followthrough(event.projects.all(), D(2025, 1, 10))
+    # d: the later step of the day (approved), with the funds of the earlier one.
+    assert (on_the_day["stages"]["approved"], on_the_day["stages"]["registered"]) == (1, 0)
+    assert on_the_day["funds_in_place_rate"]["numerator"] == "12000000.00"
