@@ -219,12 +219,21 @@ def project_history(project: Project, steps: list[ProgressStep]) -> list[tuple[C
         types[ProgressStep].pk: "step",
         types[Evidence].pk: "evidence",
     }
-    evidence_ids = [str(e.pk) for step in steps for e in step.evidence.all()]
+    # Steps deleted since still belong to the history: their delete rows name the project.
+    deleted_steps = ChangeLog.objects.filter(
+        content_type=types[ProgressStep],
+        action=ChangeLog.Action.DELETE,
+        before__project_id=project.pk,
+    ).values_list("object_id", flat=True)
+    step_ids = [str(step.pk) for step in steps] + list(deleted_steps)
+    step_numbers = [int(pk) for pk in step_ids]
     entries = (
         ChangeLog.objects.filter(
             Q(content_type=types[Project], object_id=str(project.pk))
-            | Q(content_type=types[ProgressStep], object_id__in=[str(s.pk) for s in steps])
-            | Q(content_type=types[Evidence], object_id__in=evidence_ids)
+            | Q(content_type=types[ProgressStep], object_id__in=step_ids)
+            # Evidence by the step it was attached to, so deleted evidence stays listed too.
+            | Q(content_type=types[Evidence], after__step_id__in=step_numbers)
+            | Q(content_type=types[Evidence], before__step_id__in=step_numbers)
             # The import that created it: one row for the whole file.
             | Q(pk=project.created_by_import_id, action=ChangeLog.Action.IMPORT)
         )

@@ -17,7 +17,7 @@ from investpromo.core.models import ChangeLog
 from investpromo.demo.loader import DEMO_SLUG, load_demo
 from investpromo.followup.models import Evidence, ProgressStep, Snapshot, Stage
 from investpromo.followup.selectors import followthrough, overdue_report
-from investpromo.followup.services import current_thresholds, record_progress
+from investpromo.followup.services import current_thresholds, delete_step, record_progress
 from investpromo.projects.models import Project
 from investpromo.projects.services import update_project
 from investpromo.web.models import ImportJob
@@ -238,6 +238,18 @@ def test_recording_a_step_with_evidence(officer_client, officer, viewer_client, 
     viewer_client.logout()
     anonymous = viewer_client.get(reverse("web:evidence_download", args=[evidence.pk]))
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+    # A step deleted later (recorded by mistake) stays in the history, with its evidence.
+    delete_step(actor=officer, step=step, via="web")
+    page = officer_client.get(reverse("web:project_detail", args=[project.pk]))
+    mine = [(item["kind"], item["entry"].action) for item in page.context["history"]]
+    assert mine.count(("step", "create")) >= 1 and mine.count(("step", "delete")) == 1
+    assert mine.count(("evidence", "create")) == 2 and mine.count(("evidence", "delete")) == 2
+    other = Project.objects.exclude(pk=project.pk).filter(event=project.event).first()
+    elsewhere = officer_client.get(reverse("web:project_detail", args=[other.pk]))
+    assert ("step", "delete") not in [
+        (item["kind"], item["entry"].action) for item in elsewhere.context["history"]
+    ]
 
 
 def test_a_step_without_evidence_or_reason_is_refused_with_a_message(officer_client, demo):
