@@ -135,6 +135,21 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [p for p in [PROJECT_DIR / "node_modules" / "echarts" / "dist"] if p.exists()]
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Import progress and login attempts are shared by every server process of this machine through
+# files in the data folder (no cache server on an intranet host); "memory" keeps them per process.
+CACHE_DIR = Path(os.environ.get("INVESTPROMO_CACHE_DIR", DATA_DIR / "cache"))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if os.environ.get("INVESTPROMO_CACHE") == "memory"
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    )
+}
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 

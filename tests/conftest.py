@@ -17,3 +17,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files (imports, evidence) go to a scratch folder, never into data/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _cache_per_test(settings):
+    """A fresh in-memory cache per test: parallel workers must not share job ids or lockouts."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()

@@ -4,6 +4,7 @@ import io
 import os
 import socket
 import subprocess
+import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -254,3 +255,21 @@ def test_a_job_running_elsewhere_or_here_keeps_running(admin_client, event):
         jobs._RUNNING.discard(job.pk)
     index = admin_client.get(reverse("web:import_index")).content.decode()
     assert "state--failed" in index
+
+
+def test_import_progress_is_shared_by_the_server_processes_of_a_machine(settings, tmp_path):
+    # Several server processes (workers) serve one site: the page polling a job may be served
+    # by a process other than the one running it.
+    from investpromo import settings as configured
+
+    assert configured.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    settings.CACHES = {"default": {**configured.CACHES["default"], "LOCATION": str(tmp_path)}}
+    code = (
+        "import django; django.setup()\n"
+        "from investpromo.web import jobs\n"
+        "jobs._progress_callback(4242, 'write')(500, 1000)\n"
+    )
+    env = {**os.environ, "INVESTPROMO_CACHE_DIR": str(tmp_path)}
+    env.setdefault("DJANGO_SETTINGS_MODULE", "investpromo.settings")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert jobs.read_progress(4242) == {"stage": "write", "done": 500, "total": 1000}
