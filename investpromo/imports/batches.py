@@ -30,6 +30,8 @@ from investpromo.sectors.selectors import resolve_industry_class
 # validate_and_convert only asks whether a project has an investor; a new investor gets its
 # id when it is written, after the rows that need it have passed.
 _PENDING_INVESTOR = 0
+# Below this many organisations an import loads them all at once (see _load_all_organisations).
+PRELOAD_ORGANISATIONS = 20_000
 # The columns a service error names, by the field it names.
 _FIELD_COLUMNS = {
     "name": "project_name",
@@ -187,6 +189,8 @@ class LedgerMatcher:
         # or created by this import; filled a batch at a time.
         self.orgs_by_uscc: dict[str, _Org | None] = {}
         self.orgs_by_name: dict[str, _Org | None] = {}
+        # Whether the maps hold every organisation (None: not decided before the first batch).
+        self.all_organisations_loaded: bool | None = None
         self.matched: dict[int, ParsedRow] = {}
         self.allowed: dict[str, str | None] = {}
         self.rejected_rows: list[tuple[ParsedRow, list[str]]] = []
@@ -235,6 +239,10 @@ class LedgerMatcher:
         return self.by_name.get((row.investor_key, row.name_key))
 
     def _load_organisations(self, rows: list[ParsedRow]) -> None:
+        if self.all_organisations_loaded is None:
+            self.all_organisations_loaded = self._load_all_organisations()
+        if self.all_organisations_loaded:
+            return
         codes = {row.uscc for row in rows if row.uscc and row.uscc not in self.orgs_by_uscc}
         names = {
             row.investor_key
@@ -260,6 +268,23 @@ class LedgerMatcher:
                 found_names[key] = _Org(pk, name, key, aliases or [])
             for name in chunk:
                 self.orgs_by_name[name] = found_names.get(name)
+
+    def _load_all_organisations(self) -> bool:
+        """Load every organisation at once when there are not many more than the file's rows."""
+        # One read instead of two IN queries per batch (100,000 rows: ~100 queries, 0.6 s);
+        # memory stays proportional to the file, as the per-batch lookups would fill the maps.
+        if Organisation.objects.count() > max(self.expected_rows, PRELOAD_ORGANISATIONS):
+            return False
+        fields = ("id", "name", "normalized_name", "aliases", "uscc")
+        # Newest first, so the oldest organisation of a name is the one kept, as
+        # find_or_create_investor picks it.
+        query = Organisation.objects.order_by("-id").values_list(*fields)
+        for pk, name, key, aliases, uscc in query.iterator(chunk_size=5000):
+            org = _Org(pk, name, key, aliases or [])
+            if uscc:
+                self.orgs_by_uscc[uscc] = org
+            self.orgs_by_name[key] = org
+        return True
 
     def _investor(self, row: ParsedRow, pending: _Pending) -> _Org:
         """The row's organisation (find_or_create_investor's rule), new ones held for writing."""

@@ -462,3 +462,33 @@ def test_a_concurrent_write_is_one_clear_error_and_nothing_is_written(tmp_path, 
     with pytest.raises(UserError, match="the ledger changed while importing"):
         run(xlsx(tmp_path / "c.xlsx", {"S": [HEADER, *project_rows(2)]}), event)
     assert not Project.objects.filter(event=event).exists()
+
+
+@pytest.mark.parametrize("all_at_once", [True, False], ids=["loaded-at-once", "per-batch"])
+def test_investors_are_found_the_same_whether_loaded_at_once_or_per_batch(
+    tmp_path, event, monkeypatch, all_at_once
+):
+    from investpromo.imports.batches import LedgerMatcher
+    from tests.factories import make_org
+
+    if not all_at_once:  # as with a ledger of many more organisations than the file has rows
+        monkeypatch.setattr(LedgerMatcher, "_load_all_organisations", lambda self: False)
+    by_uscc = make_org("甲实业有限公司", uscc=USCC_A)
+    oldest = make_org("乙公司")
+    Organisation.objects.create(name="乙公司", normalized_name=oldest.normalized_name)
+    rows = [
+        [*HEADER, "统一社会信用代码"],
+        [1, "甲项目", "甲实业", "松北区", 100, USCC_A],
+        [2, "乙项目", "乙公司", "松北区", 100, ""],
+        [3, "丙项目一", "丙公司", "松北区", 100, ""],
+        [4, "丙项目二", "丙公司", "道里区", 100, ""],
+        [5, "丁项目", "丁公司", "道里区", 100, USCC_B],
+    ]
+    report = run(xlsx(tmp_path / "o.xlsx", {"S": rows}), event)
+    found = projects(event)
+    assert found["甲项目"].investor == by_uscc and found["乙项目"].investor == oldest
+    assert found["丙项目一"].investor == found["丙项目二"].investor
+    assert found["丙项目一"].investor.created_by_import_id is not None
+    assert found["丁项目"].investor.uscc == USCC_B
+    assert report.organisations_created == 2
+    assert Organisation.objects.count() == 5
