@@ -208,6 +208,10 @@ def main() -> int:
     print(
         f"  target: whole import within {TARGET:.0f}× the raw read: {verdict} ({commit / raw:.1f}×)"
     )
+    print(
+        f"  the commit takes {commit / (raw + floor):.1f}× the raw read + write floor, the least "
+        "an import can take in one process"
+    )
     print(f"  peak RSS of this process (all of the above): {_peak_mb():.0f} MB")
     small = max(ROWS // 5, 1000)
     sizes = [_memory(small), _memory(ROWS)]
