@@ -349,7 +349,8 @@ def import_progress(
     with transaction.atomic():
         via = f"progress import {shown}"
         if uploaded_by is not None and uploaded_by != actor:
-            via += f", uploaded by {uploaded_by.get_username()}"
+            # The uploader first: a long file name is what gets cut.
+            via = f"progress import uploaded by {uploaded_by.get_username()}: {shown}"
         _write(actor, parsed, report, source=shown, via=via[:300])
         if dry_run:
             transaction.set_rollback(True)

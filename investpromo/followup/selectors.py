@@ -82,7 +82,7 @@ def _stage_counts_now(projects: QuerySet) -> tuple[dict[str, int], Decimal, Deci
     counted = (
         projects.annotate(current=Coalesce("progress_state__stage", Value(Stage.SIGNED)))
         .values("current")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id", distinct=True))
         .order_by()
     )
     stages = dict.fromkeys(Stage.values, 0)
@@ -113,7 +113,7 @@ def _stage_counts_as_of(
             then=Coalesce(_latest_step(OuterRef("pk"), as_of, "stage"), Value(Stage.SIGNED))
         )
         .values("then")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id", distinct=True))
         .order_by()
     )
     stages = dict.fromkeys(Stage.values, 0)

@@ -162,7 +162,11 @@ class _Run:
             actor=actor,
             event=event,
             report=report,
-            source=f"import {file_name}",
+            source=(
+                f"import {file_name}"
+                if uploaded_by is None
+                else f"import uploaded by {uploaded_by.get_username()}: {file_name}"
+            )[:300],
             file_name=file_name,
             file_digest=file_digest,
             uploaded_by=uploaded_by,

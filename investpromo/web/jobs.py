@@ -7,28 +7,19 @@ also wait for the writer's lock). The job's outcome is stored on the ImportJob r
 """
 
 import logging
-import os
-import socket
 import threading
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, close_old_connections
 
 from investpromo.core.errors import UserError
+from investpromo.web import runners
 from investpromo.web.models import ImportJob
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
-# This server process: a new token on every start, so a restarted server with the same pid
-# (pid 1 in a container) is still told apart from the one that started a job.
-_HOST = socket.gethostname()
-_RUNNER = f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-# Jobs this process has started and not yet finished.
-_RUNNING: set[int] = set()
-_RUNNING_LOCK = threading.Lock()
 INTERRUPTED = (
     "interrupted: the server stopped while this file was being imported; nothing was written "
     "(the import is one transaction). Upload the file again."
@@ -60,48 +51,38 @@ def read_progress(job_id: int) -> dict:
     return cache.get(progress_key(job_id)) or {}
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    return True
-
-
 def was_interrupted(job: ImportJob) -> bool:
     """Whether a queued or running job's server process has stopped (it will never finish)."""
-    if not job.is_busy or not job.runner:
-        return False
-    if job.runner == _RUNNER:
-        with _RUNNING_LOCK:
-            return job.pk not in _RUNNING
-    host, _, rest = job.runner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != _HOST or not pid_text.isdigit():
-        return False  # another machine's process: it cannot be checked from here
-    pid = int(pid_text)
-    # Our own pid with another token: this server was restarted since.
-    return pid == os.getpid() or not _process_alive(pid)
+    return job.is_busy and runners.is_stopped(job.runner, job.pk)
 
 
 def fail_if_interrupted(job: ImportJob) -> ImportJob:
-    """Mark a job whose server stopped as failed, so its page stops waiting; returns the job."""
+    """Show a job whose server stopped as failed, so its page stops waiting; returns the job."""
+    # Only in memory: a page view must not wait for the write lock a running import holds.
+    # The next upload or confirm records it (record_interrupted).
     if was_interrupted(job):
-        # Only while it is still busy: the job may have finished in the meantime.
-        ImportJob.objects.filter(
-            pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
-        ).update(status=ImportJob.Status.FAILED, error=INTERRUPTED)
-        job.refresh_from_db()
+        job.status, job.error = ImportJob.Status.FAILED, INTERRUPTED
     return job
+
+
+def record_interrupted() -> int:
+    """Mark every busy job whose server stopped as failed; returns how many were marked."""
+    marked = 0
+    busy = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+    for job in busy.only("id", "status", "runner"):
+        if was_interrupted(job):
+            # Only if nobody started it again meanwhile.
+            marked += ImportJob.objects.filter(
+                pk=job.pk, status=job.status, runner=job.runner
+            ).update(status=ImportJob.Status.FAILED, error=INTERRUPTED)
+    return marked
 
 
 def start(job: ImportJob) -> None:
     """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set)."""
-    with _RUNNING_LOCK:
-        _RUNNING.add(job.pk)
-    _update_job(job.pk, status=ImportJob.Status.QUEUED, error="", runner=_RUNNER)
+    record_interrupted()
+    runner = runners.started(job.pk)
+    _update_job(job.pk, status=ImportJob.Status.QUEUED, error="", runner=runner)
     cache.set(progress_key(job.pk), {"stage": job.stage, "done": 0, "total": None}, PROGRESS_TTL)
     if getattr(settings, "INVESTPROMO_IMPORTS_INLINE", False):
         run(job.pk)
@@ -178,8 +159,7 @@ def run(job_id: int) -> None:
     try:
         _run(job_id)
     finally:
-        with _RUNNING_LOCK:
-            _RUNNING.discard(job_id)
+        runners.finished(job_id)
 
 
 def _run(job_id: int) -> None:

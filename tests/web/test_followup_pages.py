@@ -439,6 +439,26 @@ def test_an_administrator_confirming_a_progress_upload_is_the_recorder(
     assert log.user == admin_user and "uploaded by daqing-officer" in log.source
 
 
+def test_a_confirming_administrator_writes_no_progress_outside_the_uploaders_regions(
+    client, officer, admin_user, demo
+):
+    project = daqing_project()
+    steps = ProgressStep.objects.count()
+    client.force_login(officer)
+    client.post(
+        reverse("web:progress_import_index"),
+        {"file": progress_sheet([project.pk, "开工", TODAY, 800, "县发改局报送"])},
+    )
+    job = ImportJob.objects.get(kind="progress")
+    officer.profile.regions.clear()  # the officer moved on after uploading
+    client.force_login(admin_user)
+    client.post(reverse("web:progress_import_confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.result["written"] is False
+    assert "not in your regions" in job.result["errors"][0]["message"]
+    assert ProgressStep.objects.count() == steps
+
+
 def test_progress_upload_preview_then_confirm(officer_client, officer, demo):
     project = daqing_project()
     steps = ProgressStep.objects.count()

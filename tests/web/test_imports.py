@@ -2,19 +2,20 @@
 
 import io
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
 from investpromo.core.models import ChangeLog
 from investpromo.projects.models import Project
-from investpromo.web import jobs
+from investpromo.web import jobs, runners
 from investpromo.web.models import ImportJob
 from tests.factories import make_event
 
@@ -154,14 +155,16 @@ def test_progress_endpoint_reports_the_running_state(admin_client, event):
     job = ImportJob.objects.get()
     state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
     assert state["busy"] is False and state["status"] == "finished"
-    ImportJob.objects.filter(pk=job.pk).update(status="running")
-    jobs._RUNNING.add(job.pk)  # as while its thread runs in this server process
-    jobs._progress_callback(job.pk, "preview")(1000, 4000)
-    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
-    assert (state["busy"], state["done"], state["total"]) == (True, 1000, 4000)
-    html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
-    assert "web/progress.js" in html and "data-import-busy" in html
-    jobs._RUNNING.discard(job.pk)
+    # As while its thread runs in this server process.
+    ImportJob.objects.filter(pk=job.pk).update(status="running", runner=runners.started(job.pk))
+    try:
+        jobs._progress_callback(job.pk, "preview")(1000, 4000)
+        state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+        assert (state["busy"], state["done"], state["total"]) == (True, 1000, 4000)
+        html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
+        assert "web/progress.js" in html and "data-import-busy" in html
+    finally:
+        runners.finished(job.pk)
 
 
 def test_an_exported_list_reads_back_unchanged(admin_client, event):
@@ -214,14 +217,23 @@ def _dead_pid() -> int:
     return child.pid
 
 
+def _here(pid: int, start: str = "", token: str = "0123456789ab") -> str:
+    """A runner string of this machine."""
+    return f"{runners._machine()}:{pid}:{start}:{token}"
+
+
 @pytest.mark.parametrize(
     "runner",
     [
-        pytest.param(lambda: f"{socket.gethostname()}:{_dead_pid()}:0123456789ab", id="dead"),
+        pytest.param(lambda: _here(_dead_pid()), id="dead"),
         # The same pid as this process, from an earlier start of the server (a container's pid 1).
-        pytest.param(lambda: f"{socket.gethostname()}:{os.getpid()}:earlierstart", id="restart"),
+        pytest.param(lambda: _here(os.getpid(), token="earlierstart"), id="restart"),
+        # A live process, but not the one that started the job (its pid was reused since).
+        pytest.param(lambda: _here(os.getppid(), start="1"), id="pid-reused"),
         # This very process, but its thread is gone.
-        pytest.param(lambda: jobs._RUNNER, id="lost-thread"),
+        pytest.param(runners.current, id="lost-thread"),
+        # Busy since before runners were recorded.
+        pytest.param(lambda: "", id="no-runner"),
     ],
 )
 def test_a_job_whose_server_stopped_shows_as_failed_not_running(admin_client, event, runner):
@@ -230,31 +242,88 @@ def test_a_job_whose_server_stopped_shows_as_failed_not_running(admin_client, ev
     ImportJob.objects.filter(pk=job.pk).update(
         stage="write", status="running", runner=runner(), confirmed_by=job.user
     )
-    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+    # Shown as failed at once, without writing: a page view must not wait for an import's lock.
+    with CaptureQueriesContext(connection) as queries:
+        state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
     assert (state["busy"], state["status"]) == (False, "failed")
+    assert not [q for q in queries if q["sql"].startswith("UPDATE")]
     html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
     assert "导入过程中服务器停止运行" in html and "data-import-busy" not in html
+    # The next upload records it.
+    upload(admin_client, xlsx(*GOOD))
     job.refresh_from_db()
-    assert job.error == jobs.INTERRUPTED
+    assert (job.status, job.error) == ("failed", jobs.INTERRUPTED)
     assert not Project.objects.exists()
 
 
 def test_a_job_running_elsewhere_or_here_keeps_running(admin_client, event):
     upload(admin_client, xlsx(*GOOD))
     job = ImportJob.objects.get()
-    # Another machine's server cannot be checked from here: the job is left as it is.
-    ImportJob.objects.filter(pk=job.pk).update(status="running", runner="elsewhere:1:abc")
+    # Another machine's (or container's) server cannot be checked from here: left as it is.
+    ImportJob.objects.filter(pk=job.pk).update(status="running", runner="elsewhere|b|1:1:2:abc")
     assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
-    ImportJob.objects.filter(pk=job.pk).update(runner=jobs._RUNNER)
-    jobs._RUNNING.add(job.pk)
+    # A live process of this machine that started at the recorded time: still running.
+    parent = _here(os.getppid(), start=runners._start_time(os.getppid()))
+    ImportJob.objects.filter(pk=job.pk).update(runner=parent)
+    assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
+    ImportJob.objects.filter(pk=job.pk).update(runner=runners.started(job.pk))
     try:
         assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
         index = admin_client.get(reverse("web:import_index")).content.decode()
         assert "state--running" in index
     finally:
-        jobs._RUNNING.discard(job.pk)
+        runners.finished(job.pk)
     index = admin_client.get(reverse("web:import_index")).content.decode()
     assert "state--failed" in index
+
+
+def test_a_forked_worker_has_its_own_runner_and_does_not_judge_its_parents_jobs():
+    # Servers that load the app and then fork workers (gunicorn --preload): a job the parent
+    # runs must not look interrupted from a worker, which has no thread for it.
+    parent = runners.started(991)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            answer = f"{runners.current() != parent} {runners.is_stopped(parent, 991)}"
+            os.write(write, answer.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    answer = os.read(read, 100).decode()
+    os.close(read)
+    runners.finished(991)
+    assert answer == "True False"
+
+
+def test_confirming_shows_the_write_as_running_before_its_thread_starts(
+    admin_client, event, monkeypatch
+):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    start = jobs.start
+    seen = {}
+
+    def look_first(job):  # a poll arriving between the claim and the thread's start
+        seen.update(admin_client.get(reverse("web:import_progress", args=[job.pk])).json())
+        start(job)
+
+    monkeypatch.setattr(jobs, "start", look_first)
+    admin_client.post(reverse("web:import_confirm", args=[job.pk]))
+    assert (seen["busy"], seen["status"]) == (True, "queued")
+    job.refresh_from_db()
+    assert job.status == "finished" and job.result["written"] is True
+
+
+def test_a_long_file_name_keeps_the_uploader_in_the_audit(client, officer, admin_user, event):
+    client.force_login(officer)
+    upload(client, xlsx(*GOOD, name=f"{'很长的文件名' * 40}.xlsx"))
+    job = ImportJob.objects.get()
+    client.force_login(admin_user)
+    client.post(reverse("web:import_confirm", args=[job.pk]))
+    log = ChangeLog.objects.get(action=ChangeLog.Action.IMPORT)
+    assert log.source.startswith("import uploaded by daqing-officer: ")
 
 
 def test_import_progress_is_shared_by_the_server_processes_of_a_machine(settings, tmp_path):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from investpromo.web import jobs
+from investpromo.web import jobs, runners
 from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.followup_forms import ProgressUploadForm
 from investpromo.web.forms import ConfirmForm, UploadForm
@@ -224,7 +224,9 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
             message = _("Some rows have errors: fix the file and upload it again.")
         messages.error(request, message)
         return redirect(uploads.url_name("detail"), pk=job.pk)
-    # One conditional UPDATE: a double click or a second tab cannot start the write twice.
+    # One conditional UPDATE: a double click or a second tab cannot start the write twice. The
+    # job is this process's from the claim on, so no page shows it interrupted meanwhile.
+    runner = runners.started(job.pk)
     claimed = ImportJob.objects.filter(
         pk=job.pk,
         stage=ImportJob.Stage.PREVIEW,
@@ -236,8 +238,10 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
         skip_invalid=skip_invalid,
         # The write runs as, and its audit names, whoever confirms it.
         confirmed_by=request.user,
+        runner=runner,
     )
     if not claimed:
+        runners.finished(job.pk)
         messages.error(request, _("This upload cannot be confirmed (again)."))
         return redirect(uploads.url_name("detail"), pk=job.pk)
     job.refresh_from_db()
