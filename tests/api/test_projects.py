@@ -154,6 +154,11 @@ def test_update_needs_the_version_and_refuses_a_stale_one(admin_api, ledger):
     garbage = admin_api.patch(url, {"name": "改名"}, format="json", HTTP_IF_MATCH="whatever")
     assert garbage.status_code == 412
     assert db_state() == before
+    # In the caller's language, like every other message.
+    chinese = admin_api.patch(url, {"name": "改名"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (
+        chinese.json()["detail"] == "请提交您所编辑的版本：使用 If-Match 请求头或 `version` 字段。"
+    )
 
     ok = admin_api.patch(url, {"name": "改名"}, format="json", HTTP_IF_MATCH='"1"')
     assert ok.status_code == 200, ok.content
