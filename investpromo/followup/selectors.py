@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -76,23 +76,6 @@ def progress_as_of(projects: QuerySet, as_of: dt.date) -> dict[int, ProjectProgr
     return walk_steps(steps)
 
 
-def _stage_counts_now(projects: QuerySet) -> tuple[dict[str, int], Decimal, Decimal]:
-    """Stage counts, funds in place and contract value of today, from the state table."""
-    # Three small queries: SQLite groups a count alone several times faster than with sums.
-    counted = (
-        projects.annotate(current=Coalesce("progress_state__stage", Value(Stage.SIGNED)))
-        .values("current")
-        .annotate(n=Count("id", distinct=True))
-        .order_by()
-    )
-    stages = dict.fromkeys(Stage.values, 0)
-    for row in counted:
-        stages[row["current"]] += row["n"]
-    funds = projects.aggregate(total=SumCNY("progress_state__funds_cny"))["total"]
-    value = projects.aggregate(total=SumCNY())["total"]
-    return stages, yuan_from_fen(funds), yuan_from_fen(value)
-
-
 def _latest_step(project_id, as_of: dt.date, column: str) -> Subquery:
     """A column of a project's latest step on `as_of` (of those with a value in that column)."""
     steps = ProgressStep.objects.filter(
@@ -101,29 +84,28 @@ def _latest_step(project_id, as_of: dt.date, column: str) -> Subquery:
     return Subquery(steps.order_by("-date", "-id").values(column)[:1])
 
 
-def _stage_counts_as_of(
-    projects: QuerySet, as_of: dt.date
-) -> tuple[dict[str, int], Decimal, Decimal]:
-    """Stage counts, funds in place and contract value on a past date, counted in the database."""
-    # One index lookup per project for its latest step (project, date, id, stage, funds_cny),
-    # instead of reading every step into Python and walking it. Three small queries: SQLite
-    # takes several times longer to group the sums along with the stages.
+def _stage_counts(projects: QuerySet, as_of: dt.date) -> tuple[dict[str, int], Decimal, Decimal]:
+    """Stage counts, funds in place and contract value on a date, counted in the database."""
+    if _is_current(as_of):
+        stage, funds = F("progress_state__stage"), F("progress_state__funds_cny")
+    else:
+        # One index lookup per project for its latest step (project, date, id, stage,
+        # funds_cny), instead of reading every step into Python and walking it.
+        stage = _latest_step(OuterRef("pk"), as_of, "stage")
+        funds = _latest_step(OuterRef("pk"), as_of, "funds_cny")
+    # Three small queries: SQLite groups a count alone several times faster than with sums.
     counted = (
-        projects.annotate(
-            then=Coalesce(_latest_step(OuterRef("pk"), as_of, "stage"), Value(Stage.SIGNED))
-        )
-        .values("then")
+        projects.annotate(stage_then=Coalesce(stage, Value(Stage.SIGNED)))
+        .values("stage_then")
         .annotate(n=Count("id", distinct=True))
         .order_by()
     )
     stages = dict.fromkeys(Stage.values, 0)
     for row in counted:
-        stages[row["then"]] += row["n"]
-    funds = projects.annotate(
-        funds_then=_latest_step(OuterRef("pk"), as_of, "funds_cny")
-    ).aggregate(total=SumCNY("funds_then"))["total"]
+        stages[row["stage_then"]] += row["n"]
+    funds_total = projects.annotate(funds_then=funds).aggregate(total=SumCNY("funds_then"))
     value = projects.aggregate(total=SumCNY())["total"]
-    return stages, yuan_from_fen(funds), yuan_from_fen(value)
+    return stages, yuan_from_fen(funds_total["total"]), yuan_from_fen(value)
 
 
 def _rate(numerator, denominator) -> dict:
@@ -144,10 +126,7 @@ def _rate(numerator, denominator) -> dict:
 
 def followthrough(projects: QuerySet, as_of: dt.date) -> dict:
     """Counts per stage and the bureau's rates (履约率, 开工率, 投产率, 资金到位率) on a date."""
-    if _is_current(as_of):
-        stages, funds, contract_value = _stage_counts_now(projects)
-    else:
-        stages, funds, contract_value = _stage_counts_as_of(projects, as_of)
+    stages, funds, contract_value = _stage_counts(projects, as_of)
     signed = sum(stages.values())
     started = sum(stages[s] for s in STARTED_OR_BEYOND)
     producing = sum(stages[s] for s in PRODUCING_OR_BEYOND)
