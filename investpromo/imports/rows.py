@@ -70,7 +70,7 @@ _COMPUTED_KEYS = frozenset(header_key(text) for text in COMPUTED_HEADERS)
 def is_blank(cell: object) -> bool:
     if cell is None or cell == "":
         return True
-    return isinstance(cell, str) and not cell.strip()
+    return isinstance(cell, str) and cell.isspace()
 
 
 def is_blank_row(cells: list) -> bool:
@@ -196,26 +196,30 @@ class RowReader:
 
     def __init__(self, *, province: Region | None):
         self.province = province
-        self._cache: dict[tuple, object] = {}
+        # One cache per kind of cell (a fresh dict per kind, so keys need no kind prefix).
+        self._caches: dict[str, dict] = {}
 
-    def _memo(self, key: tuple, compute):
-        """compute() once per key; a UserError is remembered as its message (a str)."""
+    def _memo(self, kind: str, key, compute, *args):
+        """compute(*args) once per key of a kind; a UserError is remembered as its message."""
+        cache = self._caches.get(kind)
+        if cache is None:
+            cache = self._caches[kind] = {}
         try:
-            return self._cache[key]
+            return cache[key]
         except KeyError:
             pass
         except TypeError:  # an unhashable cell: compute without the cache
-            return self._safe(compute)
-        result = self._safe(compute)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = result
+            return self._safe(compute, *args)
+        result = self._safe(compute, *args)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = result
         return result
 
     @staticmethod
-    def _safe(compute):
+    def _safe(compute, *args):
         try:
-            return compute()
+            return compute(*args)
         except UserError as error:
             return _Failure(error.message)
 
@@ -271,7 +275,7 @@ class RowReader:
     def _simple(self, layout: Layout, row: ParsedRow, key: str, cell, parse):
         if is_blank(cell):
             return None
-        result = self._memo((key, cell, type(cell)), lambda: parse(cell))
+        result = self._memo(key, (cell, type(cell)), parse, cell)
         if isinstance(result, _Failure):
             row.error(layout.label(key), result.message)
             return None
@@ -280,7 +284,7 @@ class RowReader:
     def _uscc(self, layout: Layout, row: ParsedRow, cell) -> None:
         if is_blank(cell):
             return
-        result = self._memo(("uscc", cell, type(cell)), lambda: validate_uscc(cell))
+        result = self._memo("uscc", (cell, type(cell)), validate_uscc, cell)
         if isinstance(result, _Failure):
             row.error(layout.label("uscc"), result.message)
         else:
@@ -292,33 +296,37 @@ class RowReader:
                 row.error(layout.label("destination"), "the destination region is missing")
         else:
             text = cell_text(destination)
-            result = self._memo(
-                ("destination", text), lambda: resolve_region(text, within=self.province)
-            )
+            result = self._memo("destination", text, self._destination, text)
             if isinstance(result, _Failure):
                 row.error(layout.label("destination"), result.message)
             else:
                 row.destination = result
         if not is_blank(origin):
             text = cell_text(origin)
-            result = self._memo(("origin", text), lambda: resolve_region(text))
+            result = self._memo("origin", text, resolve_region, text)
             if isinstance(result, _Failure):
                 row.error(layout.label("origin"), result.message)
             else:
                 row.origin = result
 
+    def _destination(self, text: str) -> Region:
+        return resolve_region(text, within=self.province)
+
     def _amount(self, layout: Layout, row: ParsedRow, cell, currency_cell) -> None:
         currency = None
         if not is_blank(currency_cell):
             result = self._memo(
-                ("currency", currency_cell), lambda: values.parse_currency(currency_cell)
+                "currency",
+                (currency_cell, type(currency_cell)),
+                values.parse_currency,
+                currency_cell,
             )
             if isinstance(result, _Failure):
                 row.error(layout.label("currency"), result.message)
                 return
             currency = result
-        key = ("amount", cell, type(cell), layout.unit, currency)
-        result = self._memo(key, lambda: _read_amount(cell, layout.unit, currency))
+        key = (cell, type(cell), layout.unit, currency)
+        result = self._memo("amount", key, _read_amount, cell, layout.unit, currency)
         if isinstance(result, _Failure):
             row.error(layout.label("contract_value"), result.message)
         else:
@@ -331,7 +339,7 @@ class RowReader:
         text = (
             f"{int(cell):04d}" if isinstance(cell, float) and cell.is_integer() else cell_text(cell)
         )
-        result = self._memo(("industry", text), lambda: resolve_industry_class(text))
+        result = self._memo("industry", text, resolve_industry_class, text)
         if isinstance(result, _Failure):
             row.error(layout.label("industry_code"), result.message)
         else:
@@ -341,9 +349,7 @@ class RowReader:
         result = (
             None
             if is_blank(cell)
-            else self._memo(
-                ("sei", cell, type(cell), layout.sei_yes_no), lambda: _read_sei(cell, layout)
-            )
+            else self._memo("sei", (cell, type(cell), layout.sei_yes_no), _read_sei, cell, layout)
         )
         if isinstance(result, _Failure):
             row.error(layout.label("sei"), result.message)
