@@ -65,6 +65,11 @@ def started(job_id: int) -> str:
     return runner
 
 
+def running_here(job_id: int) -> bool:
+    with _LOCK:
+        return job_id in _RUNNING
+
+
 def finished(job_id: int) -> None:
     with _LOCK:
         _RUNNING.discard(job_id)

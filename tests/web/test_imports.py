@@ -342,3 +342,19 @@ def test_import_progress_is_shared_by_the_server_processes_of_a_machine(settings
     env.setdefault("DJANGO_SETTINGS_MODULE", "investpromo.settings")
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
     assert jobs.read_progress(4242) == {"stage": "write", "done": 500, "total": 1000}
+
+
+def test_a_second_confirm_while_the_write_runs_leaves_it_running(admin_client, event):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    # The first confirm's write is under way in this process (its thread holds the job).
+    ImportJob.objects.filter(pk=job.pk).update(
+        stage="write", status="running", runner=runners.started(job.pk)
+    )
+    try:
+        refused = admin_client.post(reverse("web:import_confirm", args=[job.pk]), follow=True)
+        assert "该上传无法（再次）确认" in refused.content.decode()
+        state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+        assert (state["busy"], state["status"]) == (True, "running")
+    finally:
+        runners.finished(job.pk)
