@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -86,26 +86,42 @@ def _latest_step(project_id, as_of: dt.date, column: str) -> Subquery:
 
 def _stage_counts(projects: QuerySet, as_of: dt.date) -> tuple[dict[str, int], Decimal, Decimal]:
     """Stage counts, funds in place and contract value on a date, counted in the database."""
+    stages = dict.fromkeys(Stage.values, 0)
+    totals = projects.aggregate(n=Count("id"), value=SumCNY())
     if _is_current(as_of):
-        stage, funds = F("progress_state__stage"), F("progress_state__funds_cny")
+        # From the state table's side: it holds only projects that have steps, and is read
+        # once for counts and funds (100,000 projects: ~50 ms, against ~170 ms joined).
+        rows = (
+            ProjectState.objects.filter(project__in=projects.values("id"))
+            .values("stage")
+            .annotate(n=Count("project_id"), funds=SumCNY("funds_cny"))
+            .order_by()
+        )
+        funds = 0
+        for row in rows:
+            stages[row["stage"]] += row["n"]
+            funds += row["funds"] or 0
     else:
         # One index lookup per project for its latest step (project, date, id, stage,
-        # funds_cny), instead of reading every step into Python and walking it.
-        stage = _latest_step(OuterRef("pk"), as_of, "stage")
-        funds = _latest_step(OuterRef("pk"), as_of, "funds_cny")
-    # Three small queries: SQLite groups a count alone several times faster than with sums.
-    counted = (
-        projects.annotate(stage_then=Coalesce(stage, Value(Stage.SIGNED)))
-        .values("stage_then")
-        .annotate(n=Count("id", distinct=True))
-        .order_by()
-    )
-    stages = dict.fromkeys(Stage.values, 0)
-    for row in counted:
-        stages[row["stage_then"]] += row["n"]
-    funds_total = projects.annotate(funds_then=funds).aggregate(total=SumCNY("funds_then"))
-    value = projects.aggregate(total=SumCNY())["total"]
-    return stages, yuan_from_fen(funds_total["total"]), yuan_from_fen(value)
+        # funds_cny), instead of reading every step into Python and walking it. Grouping the
+        # sums with the counts would take SQLite several times longer: two queries.
+        counted = (
+            projects.annotate(
+                stage_then=Coalesce(_latest_step(OuterRef("pk"), as_of, "stage"), Value(""))
+            )
+            .values("stage_then")
+            .annotate(n=Count("id", distinct=True))
+            .order_by()
+        )
+        for row in counted:
+            if row["stage_then"]:  # "": no step by then
+                stages[row["stage_then"]] += row["n"]
+        funds = projects.annotate(
+            funds_then=_latest_step(OuterRef("pk"), as_of, "funds_cny")
+        ).aggregate(total=SumCNY("funds_then"))["total"]
+    # Projects without a step by then stand at their signing.
+    stages[Stage.SIGNED] += totals["n"] - sum(stages.values())
+    return stages, yuan_from_fen(funds), yuan_from_fen(totals["value"])
 
 
 def _rate(numerator, denominator) -> dict:

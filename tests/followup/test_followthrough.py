@@ -3,12 +3,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from investpromo.core.audit import history_for, system_user
 from investpromo.core.errors import PermissionDenied, UserError
 from investpromo.followup.models import Evidence, OverdueThresholds, ProgressStep
 from investpromo.followup.selectors import followthrough, months_before, overdue_flags
 from investpromo.followup.services import record_progress
+from investpromo.projects.models import Project
 from investpromo.projects.rates import set_exchange_rate
 from tests.factories import make_event, make_org, make_project
 
@@ -243,9 +245,12 @@ def test_past_figures_counted_in_the_database_equal_a_walk_of_the_steps(cohort):
     step(d, "approved", D(2025, 1, 10))
     step(b, "completed", D(2025, 4, 1))  # no funds: b keeps its USD figure
     subset = event.projects.exclude(pk=a.pk)
+    # A join that repeats projects (one row per step), made distinct: each counts once.
+    joined = event.projects.filter(progress_steps__date__isnull=False).distinct()
+    today = timezone.localdate()
     days = sorted(set(ProgressStep.objects.values_list("date", flat=True)))
-    for day in [D(2024, 9, 30), *days, *(day - dt.timedelta(days=1) for day in days)]:
-        for projects in (event.projects.all(), subset):
+    for day in [D(2024, 9, 30), *days, *(day - dt.timedelta(days=1) for day in days), today]:
+        for projects in (event.projects.all(), subset, joined):
             ids = set(projects.values_list("id", flat=True))
             walked = selectors.walk_steps(
                 ProgressStep.objects.filter(date__lte=day, project_id__in=ids)
@@ -258,6 +263,8 @@ def test_past_figures_counted_in_the_database_equal_a_walk_of_the_steps(cohort):
             funds = sum((p.funds_cny or 0) for p in walked.values())
             figures = followthrough(projects, day)
             assert figures["stages"] == expected, day
+            value = sum(p.value_cny for p in Project.objects.filter(pk__in=ids))
+            assert Decimal(figures["funds_in_place_rate"]["denominator"]) == value, day
             assert Decimal(figures["funds_in_place_rate"]["numerator"]) == funds, day
     on_the_day = followthrough(event.projects.all(), D(2025, 1, 10))
     # d: the later step of the day (approved), with the funds of the earlier one.
