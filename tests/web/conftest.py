@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from investpromo.accounts.models import Profile
 from investpromo.core.reference import load_reference_data
@@ -110,6 +111,10 @@ def restore_reference_data(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         load_reference_data()
+        # With Playwright's event loop running, this connection is not the one the test
+        # database's teardown closes (Django keeps connections per async context): left open,
+        # PostgreSQL refuses to drop the database ("being accessed by other users").
+        connection.close()
 
 
 @pytest.fixture
