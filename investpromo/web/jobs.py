@@ -20,6 +20,9 @@ from investpromo.web.models import ImportJob
 
 logger = logging.getLogger(__name__)
 PROGRESS_TTL = 6 * 3600
+# A job whose runner cannot be checked from here (another machine or container) counts as
+# interrupted once it has reported nothing for this long; a 100,000-row import takes seconds.
+SILENT_LIMIT = 3600
 INTERRUPTED = (
     "interrupted: the server stopped while this file was being imported; nothing was written "
     "(the import is one transaction). Upload the file again."
@@ -53,7 +56,13 @@ def read_progress(job_id: int) -> dict:
 
 def was_interrupted(job: ImportJob) -> bool:
     """Whether a queued or running job's server process has stopped (it will never finish)."""
-    return job.is_busy and runners.is_stopped(job.runner, job.pk)
+    if not job.is_busy:
+        return False
+    stopped = runners.is_stopped(job.runner, job.pk)
+    if stopped is not None:
+        return stopped
+    heard = read_progress(job.pk).get("at") or job.updated_at.timestamp()
+    return time.time() - heard > SILENT_LIMIT
 
 
 def fail_if_interrupted(job: ImportJob) -> ImportJob:
@@ -65,11 +74,13 @@ def fail_if_interrupted(job: ImportJob) -> ImportJob:
     return job
 
 
-def record_interrupted() -> int:
+def record_interrupted(*, besides: int | None = None) -> int:
     """Mark every busy job whose server stopped as failed; returns how many were marked."""
     marked = 0
-    busy = ImportJob.objects.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
-    for job in busy.only("id", "status", "runner"):
+    busy = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    ).exclude(pk=besides)
+    for job in busy.only("id", "status", "runner", "updated_at"):
         if was_interrupted(job):
             # Only if nobody started it again meanwhile.
             marked += ImportJob.objects.filter(
@@ -78,12 +89,16 @@ def record_interrupted() -> int:
     return marked
 
 
-def start(job: ImportJob) -> None:
-    """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set)."""
-    record_interrupted()
-    runner = runners.started(job.pk)
+def start(job: ImportJob, *, runner: str | None = None) -> None:
+    """Run the job's current stage in a thread (inline when INVESTPROMO_IMPORTS_INLINE is set).
+
+    runner: the hold a caller already took on the job (runners.started), passed on to the run.
+    """
+    record_interrupted(besides=job.pk)
+    runner = runner or runners.started(job.pk)
     _update_job(job.pk, status=ImportJob.Status.QUEUED, error="", runner=runner)
-    cache.set(progress_key(job.pk), {"stage": job.stage, "done": 0, "total": None}, PROGRESS_TTL)
+    state = {"stage": job.stage, "done": 0, "total": None, "at": time.time()}
+    cache.set(progress_key(job.pk), state, PROGRESS_TTL)
     if getattr(settings, "INVESTPROMO_IMPORTS_INLINE", False):
         run(job.pk)
         return
@@ -114,7 +129,7 @@ def _thread_main(job_id: int) -> None:
 def _progress_callback(job_id: int, stage: str):
     def report(*args, **kwargs):
         # Accepts progress(done, total), progress(done=..., total=...) or progress({...}).
-        state = {"stage": stage}
+        state = {"stage": stage, "at": time.time()}
         if args and isinstance(args[0], dict):
             state.update(args[0])
         elif args:

@@ -5,8 +5,10 @@ the kernel's boot id and the pid namespace, so two containers that share a host 
 both be pid 1) are told apart; the process start time tells a reused pid from the original;
 the token changes in every forked worker, whose set of running jobs is its own.
 
-Only a runner on this machine can be judged. There a job is stopped when its process is gone
-(or was restarted), or when it is this very process but the job is not among those it runs.
+A job is stopped when its process is gone (or was restarted), when it is this very process but
+the job is not among those it runs, or when its machine has rebooted since (same host name,
+another boot id). A runner that cannot be checked from here (another machine, another pid
+namespace) is undecided: the caller falls back on how long the job has been silent.
 """
 
 import contextlib
@@ -17,7 +19,9 @@ import uuid
 from pathlib import Path
 
 _LOCK = threading.Lock()
-_RUNNING: set[int] = set()
+# Jobs this process runs, with how many of its requests or threads hold each (a count, so a
+# refused double confirm releases only its own hold).
+_RUNNING: dict[int, int] = {}
 _identity: dict[str, object] = {}
 
 
@@ -58,21 +62,21 @@ def current() -> str:
 
 
 def started(job_id: int) -> str:
-    """Note that this process runs the job; returns the runner string to record on it."""
+    """Hold the job as run by this process; returns the runner string to record on it."""
     runner = current()
     with _LOCK:
-        _RUNNING.add(job_id)
+        _RUNNING[job_id] = _RUNNING.get(job_id, 0) + 1
     return runner
 
 
-def running_here(job_id: int) -> bool:
-    with _LOCK:
-        return job_id in _RUNNING
-
-
 def finished(job_id: int) -> None:
+    """Release one hold taken by started()."""
     with _LOCK:
-        _RUNNING.discard(job_id)
+        left = _RUNNING.get(job_id, 0) - 1
+        if left > 0:
+            _RUNNING[job_id] = left
+        else:
+            _RUNNING.pop(job_id, None)
 
 
 def _alive(pid: int, start: str) -> bool:
@@ -88,8 +92,11 @@ def _alive(pid: int, start: str) -> bool:
     return not (start and now and now != start)
 
 
-def is_stopped(runner: str, job_id: int) -> bool:
-    """Whether the process recorded as running a busy job can no longer finish it."""
+def is_stopped(runner: str, job_id: int) -> bool | None:
+    """Whether the process recorded as running a busy job can no longer finish it.
+
+    None when that cannot be told from here (another machine or pid namespace).
+    """
     if not runner:
         return True  # busy but never started by a recorded process (before runners existed)
     mine = current()
@@ -98,10 +105,14 @@ def is_stopped(runner: str, job_id: int) -> bool:
             return job_id not in _RUNNING
     parts = runner.rsplit(":", 3)
     if len(parts) != 4 or not parts[1].isdigit():
-        return False
+        return None
     machine, pid_text, start, _token = parts
     if machine != _machine():
-        return False  # another machine's (or container's) process: it cannot be checked here
+        host, boot = [*machine.split("|"), ""][:2]
+        here_host, here_boot = _machine().split("|")[:2]
+        if host == here_host and boot and here_boot and boot != here_boot:
+            return True  # this machine, before its last reboot
+        return None
     pid = int(pid_text)
     if pid == os.getpid():
         return True  # our pid, not our runner: this server was restarted since

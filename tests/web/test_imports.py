@@ -1,5 +1,6 @@
 """Uploading a signing list: a dry-run preview, then a separate confirm that writes."""
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -11,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from investpromo.core.models import ChangeLog
@@ -234,6 +236,13 @@ def _here(pid: int, start: str = "", token: str = "0123456789ab") -> str:
         pytest.param(runners.current, id="lost-thread"),
         # Busy since before runners were recorded.
         pytest.param(lambda: "", id="no-runner"),
+        # This host before its last reboot (another boot id), whatever lives at that pid now.
+        pytest.param(
+            lambda: _here(os.getppid()).replace(
+                runners._machine().split("|")[1] or "-", "0ther-b00t", 1
+            ),
+            id="rebooted",
+        ),
     ],
 )
 def test_a_job_whose_server_stopped_shows_as_failed_not_running(admin_client, event, runner):
@@ -259,7 +268,8 @@ def test_a_job_whose_server_stopped_shows_as_failed_not_running(admin_client, ev
 def test_a_job_running_elsewhere_or_here_keeps_running(admin_client, event):
     upload(admin_client, xlsx(*GOOD))
     job = ImportJob.objects.get()
-    # Another machine's (or container's) server cannot be checked from here: left as it is.
+    # Another machine's (or container's) server cannot be checked from here: running while it
+    # keeps reporting progress.
     ImportJob.objects.filter(pk=job.pk).update(status="running", runner="elsewhere|b|1:1:2:abc")
     assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
     # A live process of this machine that started at the recorded time: still running.
@@ -275,6 +285,21 @@ def test_a_job_running_elsewhere_or_here_keeps_running(admin_client, event):
         runners.finished(job.pk)
     index = admin_client.get(reverse("web:import_index")).content.decode()
     assert "state--failed" in index
+
+
+def test_a_job_elsewhere_that_fell_silent_counts_as_interrupted(admin_client, event):
+    upload(admin_client, xlsx(*GOOD))
+    job = ImportJob.objects.get()
+    quiet_since = timezone.now() - dt.timedelta(seconds=jobs.SILENT_LIMIT + 60)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="running", runner="elsewhere|b|1:1:2:abc", updated_at=quiet_since
+    )
+    jobs.cache.delete(jobs.progress_key(job.pk))  # no progress heard since either
+    state = admin_client.get(reverse("web:import_progress", args=[job.pk])).json()
+    assert (state["busy"], state["status"]) == (False, "failed")
+    # Progress heard just now: still running.
+    jobs._progress_callback(job.pk, "write")(100, 1000)
+    assert admin_client.get(reverse("web:import_progress", args=[job.pk])).json()["busy"]
 
 
 def test_a_forked_worker_has_its_own_runner_and_does_not_judge_its_parents_jobs():
@@ -305,9 +330,9 @@ def test_confirming_shows_the_write_as_running_before_its_thread_starts(
     start = jobs.start
     seen = {}
 
-    def look_first(job):  # a poll arriving between the claim and the thread's start
+    def look_first(job, **hold):  # a poll arriving between the claim and the thread's start
         seen.update(admin_client.get(reverse("web:import_progress", args=[job.pk])).json())
-        start(job)
+        start(job, **hold)
 
     monkeypatch.setattr(jobs, "start", look_first)
     admin_client.post(reverse("web:import_confirm", args=[job.pk]))
@@ -341,7 +366,12 @@ def test_import_progress_is_shared_by_the_server_processes_of_a_machine(settings
     env = {**os.environ, "INVESTPROMO_CACHE_DIR": str(tmp_path)}
     env.setdefault("DJANGO_SETTINGS_MODULE", "investpromo.settings")
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
-    assert jobs.read_progress(4242) == {"stage": "write", "done": 500, "total": 1000}
+    shared = jobs.read_progress(4242)
+    assert {key: shared[key] for key in ("stage", "done", "total")} == {
+        "stage": "write",
+        "done": 500,
+        "total": 1000,
+    }
 
 
 def test_a_second_confirm_while_the_write_runs_leaves_it_running(admin_client, event):

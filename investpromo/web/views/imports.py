@@ -226,7 +226,6 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
         return redirect(uploads.url_name("detail"), pk=job.pk)
     # One conditional UPDATE: a double click or a second tab cannot start the write twice. The
     # job is this process's from the claim on, so no page shows it interrupted meanwhile.
-    already_running = runners.running_here(job.pk)  # a double click while the write runs
     runner = runners.started(job.pk)
     claimed = ImportJob.objects.filter(
         pk=job.pk,
@@ -242,10 +241,9 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
         runner=runner,
     )
     if not claimed:
-        if not already_running:
-            runners.finished(job.pk)
+        runners.finished(job.pk)  # this request's hold only: a write under way keeps its own
         messages.error(request, _("This upload cannot be confirmed (again)."))
         return redirect(uploads.url_name("detail"), pk=job.pk)
     job.refresh_from_db()
-    jobs.start(job)
+    jobs.start(job, runner=runner)
     return redirect(uploads.url_name("detail"), pk=job.pk)
