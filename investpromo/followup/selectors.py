@@ -84,10 +84,20 @@ def _latest_step(project_id, as_of: dt.date, column: str) -> Subquery:
     return Subquery(steps.order_by("-date", "-id").values(column)[:1])
 
 
+def _each_project_once(projects: QuerySet) -> QuerySet:
+    """The projects as a plain filter: a queryset whose joins repeat projects, or sliced, is
+    turned into one that lists each once (plain filters are kept: the wrapping costs time)."""
+    query = projects.query
+    if query.distinct or query.is_sliced or len(query.alias_map) > 1:
+        return projects.model.objects.filter(pk__in=projects.values("id"))
+    return projects
+
+
 def _stage_counts(projects: QuerySet, as_of: dt.date) -> tuple[dict[str, int], Decimal, Decimal]:
     """Stage counts, funds in place and contract value on a date, counted in the database."""
     stages = dict.fromkeys(Stage.values, 0)
-    totals = projects.aggregate(n=Count("id"), value=SumCNY())
+    each_once = _each_project_once(projects)
+    totals = each_once.aggregate(n=Count("id"), value=SumCNY())
     if _is_current(as_of):
         # From the state table's side: it holds only projects that have steps, and is read
         # once for counts and funds (100,000 projects: ~50 ms, against ~170 ms joined).
@@ -106,17 +116,17 @@ def _stage_counts(projects: QuerySet, as_of: dt.date) -> tuple[dict[str, int], D
         # funds_cny), instead of reading every step into Python and walking it. Grouping the
         # sums with the counts would take SQLite several times longer: two queries.
         counted = (
-            projects.annotate(
+            each_once.annotate(
                 stage_then=Coalesce(_latest_step(OuterRef("pk"), as_of, "stage"), Value(""))
             )
             .values("stage_then")
-            .annotate(n=Count("id", distinct=True))
+            .annotate(n=Count("id"))
             .order_by()
         )
         for row in counted:
             if row["stage_then"]:  # "": no step by then
                 stages[row["stage_then"]] += row["n"]
-        funds = projects.annotate(
+        funds = each_once.annotate(
             funds_then=_latest_step(OuterRef("pk"), as_of, "funds_cny")
         ).aggregate(total=SumCNY("funds_then"))["total"]
     # Projects without a step by then stand at their signing.

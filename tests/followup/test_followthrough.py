@@ -247,10 +247,11 @@ def test_past_figures_counted_in_the_database_equal_a_walk_of_the_steps(cohort):
     subset = event.projects.exclude(pk=a.pk)
     # A join that repeats projects (one row per step), made distinct: each counts once.
     joined = event.projects.filter(progress_steps__date__isnull=False).distinct()
+    repeated = event.projects.filter(progress_steps__date__isnull=False)  # not made distinct
     today = timezone.localdate()
     days = sorted(set(ProgressStep.objects.values_list("date", flat=True)))
     for day in [D(2024, 9, 30), *days, *(day - dt.timedelta(days=1) for day in days), today]:
-        for projects in (event.projects.all(), subset, joined):
+        for projects in (event.projects.all(), subset, joined, repeated):
             ids = set(projects.values_list("id", flat=True))
             walked = selectors.walk_steps(
                 ProgressStep.objects.filter(date__lte=day, project_id__in=ids)
