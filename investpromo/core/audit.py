@@ -124,6 +124,24 @@ def save_and_record_update(*, actor, instance: models.Model, before: dict, via: 
     )
 
 
+def record_deletion(*, actor, instance: models.Model, via: str = "") -> None:
+    """Log a record about to be deleted (with a cascade, or by delete_and_record)."""
+    record_change(
+        actor=actor,
+        instance=instance,
+        action="delete",
+        before=snapshot(instance),
+        after=None,
+        source=via,
+    )
+
+
+def delete_and_record(*, actor, instance: models.Model, via: str = "") -> None:
+    """Delete a record and log it with its state before."""
+    record_deletion(actor=actor, instance=instance, via=via)
+    instance.delete()
+
+
 def actor_label(actor) -> str:
     if actor is None:
         return SYSTEM_USERNAME

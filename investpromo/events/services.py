@@ -6,7 +6,13 @@ import re
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_administrator
-from investpromo.core.audit import record_change, save_and_record_update, snapshot
+from investpromo.core.audit import (
+    delete_and_record,
+    record_change,
+    record_deletion,
+    save_and_record_update,
+    snapshot,
+)
 from investpromo.core.errors import UserError
 from investpromo.events.models import Event, Participant
 
@@ -115,19 +121,9 @@ def delete_event(*, actor, event: Event, via: str = "") -> None:
         raise UserError(
             f"event {event.slug} has {event.projects.count()} projects: delete or move them first"
         )
-    for participant in event.participants.all():
-        record_change(
-            actor=actor,
-            instance=participant,
-            action="delete",
-            before=snapshot(participant),
-            after=None,
-            source=via,
-        )
-    record_change(
-        actor=actor, instance=event, action="delete", before=snapshot(event), after=None, source=via
-    )
-    event.delete()
+    for participant in event.participants.all():  # deleted with the event
+        record_deletion(actor=actor, instance=participant, via=via)
+    delete_and_record(actor=actor, instance=event, via=via)
 
 
 @transaction.atomic

@@ -10,7 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from investpromo.accounts.permissions import ensure_administrator, ensure_can_write_projects_in
-from investpromo.core.audit import record_change, save_and_record_update, snapshot
+from investpromo.core.audit import (
+    delete_and_record,
+    record_change,
+    record_deletion,
+    save_and_record_update,
+    snapshot,
+)
 from investpromo.core.errors import UserError
 from investpromo.followup.models import (
     STAGE_ORDER,
@@ -294,20 +300,10 @@ def delete_step(*, actor, step: ProgressStep, via: str = "") -> None:
     """Remove a step recorded by mistake; the change log keeps it."""
     ensure_can_write_projects_in(actor, step.project.destination_region)
     _lock(step.project)
-    for evidence in step.evidence.all():
-        record_change(
-            actor=actor,
-            instance=evidence,
-            action="delete",
-            before=snapshot(evidence),
-            after=None,
-            source=via,
-        )
-    record_change(
-        actor=actor, instance=step, action="delete", before=snapshot(step), after=None, source=via
-    )
+    for evidence in step.evidence.all():  # deleted with the step
+        record_deletion(actor=actor, instance=evidence, via=via)
     project = step.project
-    step.delete()
+    delete_and_record(actor=actor, instance=step, via=via)
     refresh_state(project)
 
 

@@ -3,7 +3,12 @@
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_can_write_organisations
-from investpromo.core.audit import record_change, save_and_record_update, snapshot
+from investpromo.core.audit import (
+    delete_and_record,
+    record_change,
+    save_and_record_update,
+    snapshot,
+)
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.orgs.models import Organisation
@@ -100,15 +105,7 @@ def delete_organisation(*, actor, organisation: Organisation, via: str = "") -> 
     ensure_can_write_organisations(actor)
     if organisation.projects.exists() or organisation.co_invested_projects.exists():
         raise UserError(f"{organisation.name} is an investor in projects and cannot be deleted")
-    record_change(
-        actor=actor,
-        instance=organisation,
-        action="delete",
-        before=snapshot(organisation),
-        after=None,
-        source=via,
-    )
-    organisation.delete()
+    delete_and_record(actor=actor, instance=organisation, via=via)
 
 
 def find_or_create_investor(

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_administrator
-from investpromo.core.audit import record_change, snapshot
+from investpromo.core.audit import delete_and_record, record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.projects.models import ExchangeRate
 
@@ -102,11 +102,7 @@ def set_exchange_rate(
 def delete_exchange_rate(*, actor, rate: ExchangeRate, via: str = "") -> None:
     """Remove a rate; projects keep the rate they were converted at."""
     ensure_administrator(actor, "exchange rates")
-    before = snapshot(rate)
-    record_change(
-        actor=actor, instance=rate, action="delete", before=before, after=None, source=via
-    )
-    rate.delete()
+    delete_and_record(actor=actor, instance=rate, via=via)
 
 
 def missing_rate_error(currency: str, on: dt.date) -> UserError:

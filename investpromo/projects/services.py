@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
-from investpromo.core.audit import record_change, snapshot
+from investpromo.core.audit import delete_and_record, record_change, snapshot
 from investpromo.core.errors import Conflict, UserError
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.geo.models import Region
@@ -248,12 +248,4 @@ def delete_project(
             f"project {project.pk} has recorded progress and cannot be deleted: "
             "record it as terminated instead"
         )
-    record_change(
-        actor=actor,
-        instance=current,
-        action="delete",
-        before=snapshot(current),
-        after=None,
-        source=via,
-    )
-    current.delete()
+    delete_and_record(actor=actor, instance=current, via=via)
