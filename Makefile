@@ -46,7 +46,10 @@ demo: setup
 run: demo
 	$(BIN)/investpromo collectstatic --noinput --verbosity 0
 	$(BIN)/investpromo ensure_demo_admin
-	@echo "Serving InvestPromo on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Serving InvestPromo on http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C to stop)"
+	@# The worker checks and writes uploads; it stops with the server.
+	$(BIN)/investpromo worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/investpromo runserver $(HOST):$(PORT) --noreload
 
 lint: install-dev

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "investpromo.core",
     "investpromo.accounts",
     "investpromo.geo",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "investpromo.orgs",
     "investpromo.events",
     "investpromo.projects",
+    "investpromo.jobs",
     "investpromo.imports",
     "investpromo.followup",
     "investpromo.reports",
@@ -149,6 +152,19 @@ CACHES = {
         }
     )
 }
+
+# Long work runs as tasks of the database queue (django-tasks with its ORM backend): no server
+# beyond the database, and every app server and worker sharing it sees every job.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("INVESTPROMO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+# A file job runs in a child process of the worker with these limits ("inline" runs it in the
+# worker itself: for tests and debugging only).
+INVESTPROMO_JOB_ISOLATION = os.environ.get("INVESTPROMO_JOB_ISOLATION", "process")
+INVESTPROMO_JOB_MAX_MEMORY = int(os.environ.get("INVESTPROMO_JOB_MAX_MEMORY", str(1 << 30)))
+INVESTPROMO_JOB_MAX_SECONDS = int(os.environ.get("INVESTPROMO_JOB_MAX_SECONDS", "600"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -19,6 +19,7 @@ from investpromo.api.views.followup import (
     ThresholdsView,
 )
 from investpromo.api.views.imports import EventImportView
+from investpromo.api.views.jobs import JobView
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
 from investpromo.api.views.rates import ExchangeRateViewSet
@@ -55,6 +56,7 @@ urlpatterns = [
     path("projects/<str:id>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path("progress/<str:id>/", ProgressStepView.as_view(), name="progress-step"),
     path("progress-imports/", ProgressImportView.as_view(), name="progress-import"),
+    path("jobs/<str:id>/", JobView.as_view(), name="job-detail"),
     path("evidence/<str:id>/", EvidenceDownloadView.as_view(), name="evidence"),
     path("overdue/", OverdueView.as_view(), name="overdue"),
     path("overdue/thresholds/", ThresholdsView.as_view(), name="overdue-thresholds"),

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from investpromo.web.models import ImportJob
+from investpromo.jobs.models import Job
 from investpromo.web.views import (
     accounts,
     dashboard,
@@ -15,7 +15,7 @@ from investpromo.web.views import (
 )
 
 app_name = "web"
-PROGRESS = {"kind": ImportJob.Kind.PROGRESS}
+PROGRESS = {"kind": Job.Kind.PROGRESS_IMPORT}
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),

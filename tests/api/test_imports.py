@@ -4,7 +4,9 @@ import io
 
 import pytest
 
+from investpromo.core.audit import system_user
 from investpromo.core.models import ChangeLog
+from investpromo.imports.importer import import_signing_list
 from investpromo.projects.models import Project
 from tests.api.conftest import db_state
 
@@ -25,23 +27,35 @@ def _csv(*rows, name="signing.csv"):
 
 
 def _post(client, upload, **options):
+    """POST the file; the answer is 202 with the job's address (jobs run at once in tests)."""
     return client.post(URL, {"file": upload, **options}, format="multipart")
+
+
+def _job(client, upload, **options):
+    """POST the file and read its job from the address the 202 gives."""
+    response = _post(client, upload, **options)
+    assert response.status_code == 202, response.content
+    assert response["Location"] == f"/api/jobs/{response.json()['id']}/"
+    job = client.get(response["Location"])
+    assert job.status_code == 200
+    return job.json()
 
 
 def test_dry_run_reports_and_writes_nothing(officer_api, ledger):
     before = db_state()
-    response = _post(officer_api, _csv(*GOOD_ROWS), dry_run="true")
-    assert response.status_code == 200, response.content
-    report = response.json()
+    job = _job(officer_api, _csv(*GOOD_ROWS), dry_run="true")
+    assert (job["state"], job["kind"], job["dry_run"]) == ("done", "signing_import", True)
+    report = job["summary"]
     assert (report["status"], report["created"], report["written"]) == ("dry_run", 2, False)
     assert report["file"] == "signing.csv" and report["event"] == "test-event"
+    assert job["progress"]["done"] == 2 and job["error"] is None
     assert db_state() == before
 
 
 def test_import_writes_through_the_importer(officer_api, ledger):
-    response = _post(officer_api, _csv(*GOOD_ROWS))
-    assert response.status_code == 200, response.content
-    report = response.json()
+    job = _job(officer_api, _csv(*GOOD_ROWS))
+    report = job["summary"]
+    assert (job["state"], job["user"], job["file"]) == ("done", "daqing-officer", "signing.csv")
     assert (report["status"], report["created"], report["written"]) == ("written", 2, True)
     assert report["added"] == {"projects": 2, "value_cny": "80000000.00"}
     assert Project.objects.filter(event__slug="test-event").count() == 4
@@ -50,26 +64,46 @@ def test_import_writes_through_the_importer(officer_api, ledger):
 
 def test_one_invalid_row_writes_nothing(admin_api, ledger):
     before = db_state()
-    response = _post(admin_api, _csv(*GOOD_ROWS, BAD_ROW))
-    assert response.status_code == 422
-    report = response.json()
-    assert report["status"] == "invalid" and report["written"] is False
-    assert report["error_count"] >= 1 and report["errors"][0]["row"] == 4
+    job = _job(admin_api, _csv(*GOOD_ROWS, BAD_ROW))
+    # The job ran to its end; its rows say why nothing was written.
+    assert job["state"] == "done"
+    assert job["summary"]["status"] == "invalid" and job["summary"]["written"] is False
+    problems = job["problems"]
+    assert problems["error_count"] >= 1 and problems["errors"][0]["row"] == 4
     assert db_state() == before
 
 
 def test_skip_invalid_writes_the_valid_rows(admin_api, ledger):
-    response = _post(admin_api, _csv(*GOOD_ROWS, BAD_ROW), skip_invalid="true")
-    assert response.status_code == 200
-    assert (response.json()["created"], response.json()["rejected"]) == (2, 1)
+    job = _job(admin_api, _csv(*GOOD_ROWS, BAD_ROW), skip_invalid="true")
+    assert (job["summary"]["created"], job["summary"]["rejected"]) == (2, 1)
 
 
 def test_officer_rows_outside_their_regions_are_refused(officer_api, ledger):
     before = db_state()
-    response = _post(officer_api, _csv("哈尔滨项目二,哈尔滨公司,哈尔滨市南岗区,100"))
-    assert response.status_code == 422
-    assert "outside your regions" in response.json()["errors"][0]["message"]
+    job = _job(officer_api, _csv("哈尔滨项目二,哈尔滨公司,哈尔滨市南岗区,100"))
+    assert "outside your regions" in job["problems"]["errors"][0]["message"]
     assert db_state() == before
+
+
+def test_the_job_has_the_summary_the_command_line_prints(admin_api, ledger, tmp_path):
+    job = _job(admin_api, _csv(*GOOD_ROWS, BAD_ROW), dry_run="true")
+    path = tmp_path / "signing.csv"
+    path.write_bytes(_csv(*GOOD_ROWS, BAD_ROW).getvalue())
+    # What `investpromo import --dry-run` reports for the same file.
+    report = import_signing_list(
+        actor=system_user(), path=path, event=ledger["event"], dry_run=True
+    ).to_dict()
+    same = {k: v for k, v in report.items() if k not in ("seconds", "errors", "warnings")}
+    assert {k: v for k, v in job["summary"].items() if k != "seconds"} == same
+    assert job["problems"]["errors"] == report["errors"]
+    assert job["problems"]["warnings"] == report["warnings"]
+
+
+def test_another_users_job_is_not_found(admin_api, officer_api, ledger):
+    job = _job(admin_api, _csv(*GOOD_ROWS), dry_run="true")
+    assert officer_api.get(f"/api/jobs/{job['id']}/").status_code == 404
+    assert officer_api.get("/api/jobs/nope/").status_code == 404
+    assert admin_api.get(f"/api/jobs/{job['id']}/").status_code == 200
 
 
 @pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("viewer", 403)])
@@ -87,8 +121,10 @@ def test_bad_uploads(admin_api, ledger):
     assert missing.status_code == 400 and list(missing.json()) == ["file"]
     garbage = io.BytesIO(b"\x00\x01\x02 not a spreadsheet")
     garbage.name = "list.xlsx"
-    unreadable = _post(admin_api, garbage)
-    assert unreadable.status_code == 400 and list(unreadable.json()) == ["file"]
+    unreadable = _job(admin_api, garbage)
+    assert unreadable["state"] == "failed" and unreadable["summary"] is None
+    assert unreadable["error"]["code"] == "unusable_file"
+    assert "list.xlsx" in unreadable["error"]["message"]
     unknown_event = admin_api.post(
         "/api/events/nope/imports/", {"file": _csv(*GOOD_ROWS)}, format="multipart"
     )

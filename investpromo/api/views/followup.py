@@ -1,6 +1,5 @@
 """Follow-through: progress steps, evidence, overdue flags, rates as of a date, snapshots."""
 
-import tempfile
 from contextlib import contextmanager
 from functools import reduce
 from operator import or_
@@ -33,7 +32,6 @@ from investpromo.api.serializers.followup import (
     FollowthroughSerializer,
     OverdueQuerySerializer,
     OverdueRowSerializer,
-    ProgressImportReportSerializer,
     ProgressImportRequestSerializer,
     ProgressStepRequestSerializer,
     ProgressStepSerializer,
@@ -43,12 +41,12 @@ from investpromo.api.serializers.followup import (
     SnapshotSerializer,
     ThresholdsSerializer,
 )
+from investpromo.api.serializers.jobs import JobSerializer
 from investpromo.api.views.base import VIA
-from investpromo.api.views.imports import MAX_PROBLEMS
+from investpromo.api.views.jobs import accepted
 from investpromo.core.errors import UserError
 from investpromo.events.selectors import get_event
 from investpromo.followup.models import Evidence, ProgressStep, Snapshot
-from investpromo.followup.progress_import import import_progress
 from investpromo.followup.selectors import followthrough, overdue_report
 from investpromo.followup.services import (
     current_thresholds,
@@ -58,6 +56,8 @@ from investpromo.followup.services import (
     take_snapshot,
     update_step,
 )
+from investpromo.jobs.models import Job
+from investpromo.jobs.services import submit_job
 from investpromo.projects.models import Project
 
 
@@ -356,7 +356,7 @@ class SnapshotDetailView(generics.RetrieveAPIView):
 
 
 class ProgressImportView(APIView):
-    """POST a progress report: all-or-nothing; dry_run writes nothing."""
+    """POST a progress report: a job that checks (dry_run) or checks and writes, all or nothing."""
 
     parser_classes = [MultiPartParser, FormParser]
     write_check = staticmethod(_check_role)
@@ -364,45 +364,24 @@ class ProgressImportView(APIView):
     @extend_schema(
         summary="Import a progress report",
         description=(
-            "Rows are checked and written by the same importer as `investpromo import-progress`. "
-            "One invalid row means nothing is written: the answer is 422 with the report. "
-            "Officers may only report on projects within their regions."
+            "Answers 202 at once with the job and its address (`Location: /api/jobs/<id>/`). "
+            "The job runs the same importer as `investpromo import-progress`; one invalid row "
+            "means nothing is written (the job is `done` with `summary.written` false and the "
+            "rows in `problems`). Officers may only report on projects within their regions."
         ),
         request={"multipart/form-data": ProgressImportRequestSerializer},
-        responses={
-            200: ProgressImportReportSerializer,
-            422: OpenApiResponse(
-                ProgressImportReportSerializer, description="invalid rows: nothing written"
-            ),
-        },
+        responses={202: JobSerializer},
     )
     def post(self, request):
         params = ProgressImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         upload = params.validated_data["file"]
-        event = params.validated_data.get("event")
-        # The importer reads a path; the original name keeps its suffix and the report's label.
-        with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix[:10]) as copy:
-            for chunk in upload.chunks():
-                copy.write(chunk)
-            copy.flush()
-            try:
-                report = import_progress(
-                    actor=request.user,
-                    path=copy.name,
-                    dry_run=params.validated_data["dry_run"],
-                    event_slug=event.slug if event else None,
-                    source_name=Path(upload.name).name,
-                )
-            except UserError as error:
-                # A file that cannot be read at all is the `file` field's fault.
-                error.field = error.field or "file"
-                raise
-        data = report.to_dict()
-        data["error_count"], data["warning_count"] = len(report.errors), len(report.warnings)
-        data["errors"], data["warnings"] = (
-            data["errors"][:MAX_PROBLEMS],
-            data["warnings"][:MAX_PROBLEMS],
+        job = submit_job(
+            actor=request.user,
+            kind=Job.Kind.PROGRESS_IMPORT,
+            file=upload,
+            original_name=Path(upload.name).name,
+            event=params.validated_data.get("event"),
+            dry_run=params.validated_data["dry_run"],
         )
-        code = status.HTTP_422_UNPROCESSABLE_ENTITY if report.failed else status.HTTP_200_OK
-        return Response(data, status=code)
+        return accepted(job)

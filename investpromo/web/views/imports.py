@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from investpromo.web import jobs, runners
+from investpromo.core.errors import UserError
+from investpromo.jobs.models import Job
+from investpromo.jobs.selectors import as_it_stands, current_run, jobs_visible_to
+from investpromo.jobs.services import confirm_job, submit_job
 from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.followup_forms import ProgressUploadForm
 from investpromo.web.forms import ConfirmForm, UploadForm
-from investpromo.web.models import ImportJob
 
 RECENT = 20
 # Problems listed on the page; all of them are in the CSV download.
@@ -47,16 +49,16 @@ class Uploads:
 
 
 UPLOADS = {
-    ImportJob.Kind.SIGNING: Uploads(
-        kind=ImportJob.Kind.SIGNING,
+    Job.Kind.SIGNING_IMPORT: Uploads(
+        kind=Job.Kind.SIGNING_IMPORT,
         form=UploadForm,
         url_prefix="import",
         report_template="web/imports/_report.html",
         refusal=gettext_lazy("Your account is read-only: you cannot import signing lists."),
         can_skip_invalid=True,
     ),
-    ImportJob.Kind.PROGRESS: Uploads(
-        kind=ImportJob.Kind.PROGRESS,
+    Job.Kind.PROGRESS_IMPORT: Uploads(
+        kind=Job.Kind.PROGRESS_IMPORT,
         form=ProgressUploadForm,
         url_prefix="progress_import",
         report_template="web/imports/_progress_report.html",
@@ -70,19 +72,14 @@ def _refuse(request, uploads: Uploads):
     return forbidden(request, str(uploads.refusal))
 
 
-def _job_for(request, pk, uploads: Uploads) -> ImportJob:
-    # Officers see their own uploads; administrators everyone's.
-    jobs_visible = ImportJob.objects.select_related("event", "user", "confirmed_by").filter(
-        kind=uploads.kind
-    )
-    if not abilities(request).is_administrator:
-        jobs_visible = jobs_visible.filter(user=request.user)
-    # A job whose server stopped would otherwise show "running" for ever.
-    return jobs.fail_if_interrupted(get_object_or_404(jobs_visible, pk=pk))
+def _upload_for(request, pk, uploads: Uploads) -> Job:
+    """The upload (its check) with this id, if this user may see it; 404 otherwise."""
+    visible = jobs_visible_to(request.user).filter(kind=uploads.kind, dry_run=True)
+    return get_object_or_404(visible, pk=pk)
 
 
 @web_view
-def import_index(request, kind=ImportJob.Kind.SIGNING):
+def import_index(request, kind=Job.Kind.SIGNING_IMPORT):
     """The upload form and the user's recent uploads."""
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
@@ -90,30 +87,30 @@ def import_index(request, kind=ImportJob.Kind.SIGNING):
     form = uploads.form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob.objects.create(
-            user=request.user,
+        job = submit_job(
+            actor=request.user,
             kind=uploads.kind,
-            event=form.cleaned_data["event"],
             file=upload,
-            original_name=upload.name[:255],
+            original_name=upload.name,
+            event=form.cleaned_data["event"],
+            dry_run=True,
         )
-        jobs.start(job)
         return redirect(uploads.url_name("detail"), pk=job.pk)
-    recent = ImportJob.objects.select_related("event").filter(user=request.user, kind=kind)
+    recent = (
+        Job.objects.select_related("event", "write")
+        .filter(user=request.user, kind=kind, dry_run=True)
+        .order_by("-created_at", "-id")[:RECENT]
+    )
     return page(
         request,
         "web/imports/index.html",
         {
             "form": form,
-            "recent": [jobs.fail_if_interrupted(job) for job in recent[:RECENT]],
+            "recent": [(upload, current_run(upload)) for upload in recent],
             "kind": kind,
             "urls": uploads.urls(),
         },
     )
-
-
-def _report(job: ImportJob) -> dict | None:
-    return job.result if job.stage == ImportJob.Stage.WRITE else job.preview
 
 
 def _rows_read(report: dict | None) -> int:
@@ -123,21 +120,22 @@ def _rows_read(report: dict | None) -> int:
 
 
 @web_view
-def import_detail(request, pk, kind=ImportJob.Kind.SIGNING):
+def import_detail(request, pk, kind=Job.Kind.SIGNING_IMPORT):
     """Progress while the importer runs; then the preview, or the result once written."""
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
         return _refuse(request, uploads)
-    job = _job_for(request, pk, uploads)
-    report = _report(job)
+    upload = _upload_for(request, pk, uploads)
+    job = current_run(upload)
+    report = job.summary
     errors = (report or {}).get("errors", [])
     warnings = (report or {}).get("warnings", [])
     return page(
         request,
         "web/imports/detail.html",
         {
+            "upload": upload,
             "job": job,
-            "interrupted": job.error == jobs.INTERRUPTED,
             "report": report,
             "errors": errors[:PROBLEMS_SHOWN],
             "warnings": warnings[: max(0, PROBLEMS_SHOWN - len(errors))],
@@ -146,29 +144,32 @@ def import_detail(request, pk, kind=ImportJob.Kind.SIGNING):
             "report_has_errors": bool(errors),
             "error_count": (report or {}).get("error_count", len(errors)),
             "warning_count": (report or {}).get("warning_count", len(warnings)),
-            "progress": jobs.read_progress(job.pk),
-            "confirm_form": ConfirmForm(initial={"skip_invalid": job.skip_invalid}),
+            "confirm_form": ConfirmForm(initial={"skip_invalid": upload.skip_invalid}),
             "kind": kind,
             "urls": uploads.urls(),
             "report_template": uploads.report_template,
             "can_skip_invalid": uploads.can_skip_invalid,
             # All-or-nothing without a skip option: a report with errors cannot be confirmed.
-            "show_confirm": job.can_confirm and (uploads.can_skip_invalid or not errors),
+            "show_confirm": _can_confirm(upload, job) and (uploads.can_skip_invalid or not errors),
             "rows_read": _rows_read(report),
         },
     )
 
 
+def _can_confirm(upload: Job, job: Job) -> bool:
+    """Checked, and not written yet."""
+    return job.pk == upload.pk and job.state == Job.State.DONE and bool(job.summary)
+
+
 @web_view
-def import_problems(request, pk, kind=ImportJob.Kind.SIGNING):
+def import_problems(request, pk, kind=Job.Kind.SIGNING_IMPORT):
     """Every error and warning of an upload's report as CSV (for fixing the file)."""
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
         return _refuse(request, uploads)
-    job = _job_for(request, pk, uploads)
-    report = _report(job) or {}
+    report = current_run(_upload_for(request, pk, uploads)).summary or {}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="problems-{job.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="problems-{pk}.csv"'
     # A byte-order mark, so that Excel opens the Chinese text as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
@@ -182,19 +183,18 @@ def import_problems(request, pk, kind=ImportJob.Kind.SIGNING):
 
 
 @web_view
-def import_progress(request, pk, kind=ImportJob.Kind.SIGNING):
-    """The running import's progress as JSON, for the page's small poller."""
+def import_progress(request, pk, kind=Job.Kind.SIGNING_IMPORT):
+    """The running job's progress as JSON, for the page's small poller."""
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
         return _refuse(request, uploads)
-    job = _job_for(request, pk, uploads)
-    progress = jobs.read_progress(job.pk)
+    job = current_run(_upload_for(request, pk, uploads))
     return JsonResponse(
         {
-            "status": job.status,
-            "stage": job.stage,
-            "done": progress.get("done"),
-            "total": progress.get("total"),
+            "state": job.state,
+            "stage": "preview" if job.dry_run else "write",
+            "done": job.rows_done,
+            "total": job.rows_total,
             "busy": job.is_busy,
         }
     )
@@ -202,17 +202,17 @@ def import_progress(request, pk, kind=ImportJob.Kind.SIGNING):
 
 @web_view
 @require_POST
-def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
+def import_confirm(request, pk, kind=Job.Kind.SIGNING_IMPORT):
     """Write the previewed file: the only step of an upload that changes the ledger."""
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
         return _refuse(request, uploads)
-    job = _job_for(request, pk, uploads)
+    upload = as_it_stands(_upload_for(request, pk, uploads))
     form = ConfirmForm(request.POST)
     skip_invalid = (
         uploads.can_skip_invalid and form.is_valid() and form.cleaned_data["skip_invalid"]
     )
-    preview = job.preview or {}
+    preview = upload.summary or {}
     if (preview.get("error_count") or preview.get("errors")) and not skip_invalid:
         # All-or-nothing would write nothing: say so now rather than after a long run.
         if uploads.can_skip_invalid:
@@ -223,27 +223,10 @@ def import_confirm(request, pk, kind=ImportJob.Kind.SIGNING):
         else:
             message = _("Some rows have errors: fix the file and upload it again.")
         messages.error(request, message)
-        return redirect(uploads.url_name("detail"), pk=job.pk)
-    # One conditional UPDATE: a double click or a second tab cannot start the write twice. The
-    # job is this process's from the claim on, so no page shows it interrupted meanwhile.
-    runner = runners.started(job.pk)
-    claimed = ImportJob.objects.filter(
-        pk=job.pk,
-        stage=ImportJob.Stage.PREVIEW,
-        status=ImportJob.Status.FINISHED,
-        preview__isnull=False,
-    ).update(
-        stage=ImportJob.Stage.WRITE,
-        status=ImportJob.Status.QUEUED,
-        skip_invalid=skip_invalid,
-        # The write runs as, and its audit names, whoever confirms it.
-        confirmed_by=request.user,
-        runner=runner,
-    )
-    if not claimed:
-        runners.finished(job.pk)  # this request's hold only: a write under way keeps its own
+        return redirect(uploads.url_name("detail"), pk=upload.pk)
+    try:
+        # The write runs as, and its audit names, whoever confirms it; once per check.
+        confirm_job(actor=request.user, preview=upload, skip_invalid=skip_invalid)
+    except UserError:
         messages.error(request, _("This upload cannot be confirmed (again)."))
-        return redirect(uploads.url_name("detail"), pk=job.pk)
-    job.refresh_from_db()
-    jobs.start(job, runner=runner)
-    return redirect(uploads.url_name("detail"), pk=job.pk)
+    return redirect(uploads.url_name("detail"), pk=upload.pk)

@@ -1,0 +1,30 @@
+"""The child process that runs one job's work under the worker's limits (see runner)."""
+
+import json
+import os
+import sys
+
+
+def main(job_id: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "investpromo.settings")
+    import django
+
+    django.setup()
+    from investpromo.jobs.models import Job
+    from investpromo.jobs.runner import ENV_FD, _Throttled, run_work
+
+    channel = os.fdopen(int(os.environ[ENV_FD]), "w", buffering=1)
+
+    def send(message: dict) -> None:
+        channel.write(json.dumps(message, ensure_ascii=False) + "\n")
+
+    job = Job.objects.select_related("event", "user", "preview__user").get(pk=job_id)
+    outcome = run_work(
+        job, _Throttled(job_id, lambda done, total: send({"progress": [done, total]}))
+    )
+    send(outcome)
+    channel.close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
