@@ -20,3 +20,17 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
+
+
+class LoginThrottle(models.Model):
+    """Sign-in attempts counted for one scope (a username at an address, or an address)."""
+
+    # SHA-256 of the scope: one fixed length whatever the username (not a secret: an address is
+    # easily guessed back from its hash).
+    key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    # Attempts reserved in this window: failures, and attempts still checking a password.
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.failures} since {self.window_start:%Y-%m-%d %H:%M}"

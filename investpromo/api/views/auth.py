@@ -10,15 +10,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from investpromo.accounts.permissions import Role, ensure_administrator, role_of
+from investpromo.accounts.services import (
+    LoginLocked,
+    client_address,
+    release_login_attempt,
+    reserve_login_attempt,
+)
 from investpromo.api.serializers.auth import MeSerializer, TokenRequestSerializer, TokenSerializer
-from investpromo.web import ratelimit
 
 _ERROR = OpenApiResponse(description="see the error body")
-
-
-def _address(request) -> str:
-    # REMOTE_ADDR only, as the login page: X-Forwarded-For is whatever the client says.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class TokenView(APIView):
@@ -45,17 +45,21 @@ class TokenView(APIView):
         params = TokenRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         username = params.validated_data["username"]
-        # Shares the login page's failure count, so the API is no way round its lock.
-        wait = ratelimit.locked_for(username, _address(request))
-        if wait:
-            raise Throttled(wait=wait, detail="too many failed sign-ins: try again later")
+        # The login page's limits, counted before the password is checked: the API is no way
+        # round them, and parallel requests cannot outrun them.
+        try:
+            attempt = reserve_login_attempt(username=username, address=client_address(request))
+        except LoginLocked as locked:
+            raise Throttled(
+                wait=locked.seconds, detail="too many failed sign-ins: try again later"
+            ) from None
         user = authenticate(
             request._request, username=username, password=params.validated_data["password"]
         )
         if user is None:
-            ratelimit.record_failure(username, _address(request))
+            # The attempt stays counted.
             raise ValidationError({"detail": "wrong username or password, or account disabled"})
-        ratelimit.reset(username, _address(request))
+        release_login_attempt(attempt=attempt)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(
             {"token": token.key, "username": user.get_username(), "role": role_of(user)}

@@ -3,42 +3,44 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from investpromo.web import ratelimit
-
-
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+from investpromo.accounts.services import (
+    LoginLocked,
+    client_address,
+    release_login_attempt,
+    reserve_login_attempt,
+)
 
 
 class RateLimitedAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing a username+address after too many failures."""
+    """Django's login form, checking a password only within the sign-in attempt limits."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _(
-            "Too many failed sign-ins. Try again in %(minutes)s minutes, or ask an administrator."
+        "locked": ngettext_lazy(
+            "Too many failed sign-ins. Try again in %(minutes)s minute, or ask an administrator.",
+            "Too many failed sign-ins. Try again in %(minutes)s minutes, or ask an administrator.",
+            "minutes",
         ),
     }
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        wait = ratelimit.locked_for(username, address)
-        if wait:
-            raise forms.ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": max(1, -(-wait // 60))},
-            )
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            # No password will be checked: the missing field's own error is the answer.
+            return super().clean()
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            ratelimit.record_failure(username, address)
-            raise
-        ratelimit.reset(username, address)
+            # Reserved before the password is checked, so parallel requests cannot outrun it.
+            attempt = reserve_login_attempt(username=username, address=client_address(self.request))
+        except LoginLocked as locked:
+            raise forms.ValidationError(
+                self.error_messages["locked"], code="locked", params={"minutes": locked.minutes}
+            ) from None
+        # A wrong password (or a disabled account) raises here and the attempt stays counted.
+        cleaned = super().clean()
+        release_login_attempt(attempt=attempt)
         return cleaned
 
 

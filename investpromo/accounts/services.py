@@ -1,0 +1,195 @@
+"""Sign-in attempt limits, kept in the database so every app server and process shares them.
+
+An attempt is reserved before its password is checked, by one conditional UPDATE per scope, so
+requests sent in parallel (to one server or several) can never check more passwords than the
+limit allows. Two scopes are counted: a username at a client address (5 per 15 minutes, as the
+cache-based limit before it: someone elsewhere cannot lock a user out) and the address alone
+(20 per 15 minutes across usernames, against trying one password on many accounts). A window
+starts with the first attempt of its scope; a refused attempt waits for that window's end.
+
+The client address is REMOTE_ADDR. X-Forwarded-For is believed only when REMOTE_ADDR is listed
+in the setting INVESTPROMO_TRUSTED_PROXIES (addresses or networks, a list or a comma-separated
+string; empty by default): a client can write any X-Forwarded-For it likes.
+"""
+
+import datetime as dt
+import hashlib
+import ipaddress
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.utils import timezone
+
+from investpromo.accounts.models import LoginThrottle
+
+WINDOW = dt.timedelta(minutes=15)
+USER_LIMIT = 5
+ADDRESS_LIMIT = 20
+# Expired rows removed per new row: enough to keep the table to the scopes seen in one window.
+_CLEANUP_BATCH = 100
+
+
+def now() -> dt.datetime:
+    # A function so tests can move the clock.
+    return timezone.now()
+
+
+class LoginLocked(Exception):
+    """Too many sign-in attempts: none may be made for `seconds` more."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"too many failed sign-ins: try again in {seconds} seconds")
+        self.seconds = seconds
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.seconds / 60))
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A reserved attempt: the keys it counts against and the window it was counted in."""
+
+    user_key: str
+    address_key: str | None
+    address_window: dt.datetime | None
+
+
+def _key(scope: str) -> str:
+    return hashlib.sha256(scope.encode()).hexdigest()
+
+
+def _scopes(username: str, address: str) -> tuple[str, str | None]:
+    name = (username or "").strip().casefold()
+    user_key = _key(f"user:{name}|{address}")
+    # No address (a Unix-socket server with no proxy header): one shared counter for every
+    # request would let 20 typos lock everyone out, so only the username's limit applies.
+    return user_key, (_key(f"addr:{address}") if address else None)
+
+
+def _take(key: str, limit: int, moment: dt.datetime) -> dt.datetime | None:
+    """Count one attempt against `key` if its window has room (or has ended): the window's start.
+
+    None when the window is full.
+    """
+    expired = Q(window_start__lte=moment - WINDOW)
+    for _ in range(3):
+        # One statement: PostgreSQL re-checks the WHERE on the newest row version after waiting
+        # for a concurrent update, and SQLite runs one writer at a time, so the count never
+        # passes the limit however many requests arrive together.
+        updated = LoginThrottle.objects.filter(
+            Q(key=key) & (expired | Q(failures__lt=limit))
+        ).update(
+            failures=Case(
+                When(expired, then=Value(1)),
+                default=F("failures") + 1,
+                output_field=PositiveIntegerField(),
+            ),
+            window_start=Case(When(expired, then=Value(moment)), default=F("window_start")),
+        )
+        if updated:
+            # The row stays locked by this transaction until it ends, so this is the window
+            # just counted in.
+            return LoginThrottle.objects.values_list("window_start", flat=True).get(key=key)
+        if LoginThrottle.objects.filter(key=key).exists():
+            return None
+        try:
+            # A savepoint: on PostgreSQL a failed INSERT would otherwise abort the transaction.
+            with transaction.atomic():
+                LoginThrottle.objects.create(key=key, window_start=moment, failures=1)
+        except IntegrityError:
+            continue  # another request inserted it first: count against its row
+        return moment
+    return None
+
+
+def _forget_expired(moment: dt.datetime) -> None:
+    # An ended window counts as no row at all. SKIP LOCKED: never wait for (or deadlock with) a
+    # request that is counting against one of these rows right now.
+    stale = list(
+        LoginThrottle.objects.select_for_update(skip_locked=True)
+        .filter(window_start__lte=moment - WINDOW)
+        .values_list("pk", flat=True)[:_CLEANUP_BATCH]
+    )
+    if stale:
+        LoginThrottle.objects.filter(pk__in=stale).delete()
+
+
+def _wait(keys: dict[str, int], moment: dt.datetime) -> int:
+    ends = [
+        row.window_start + WINDOW
+        for row in LoginThrottle.objects.filter(key__in=keys)
+        if row.failures >= keys[row.key] and row.window_start + WINDOW > moment
+    ]
+    return max(1, math.ceil((max(ends, default=moment) - moment).total_seconds()))
+
+
+def reserve_login_attempt(*, username: str, address: str) -> LoginAttempt:
+    """Count a sign-in attempt before its password is checked; LoginLocked if over a limit."""
+    user_key, address_key = _scopes(username, address)
+    # The address first, then the username, in every request (and in release): rows are always
+    # locked in the same order, so two requests never wait for each other in a cycle.
+    scopes = [(user_key, USER_LIMIT)]
+    if address_key is not None:
+        scopes.insert(0, (address_key, ADDRESS_LIMIT))
+    moment = now()
+    windows = {}
+    with transaction.atomic():
+        for position, (key, limit) in enumerate(scopes):
+            windows[key] = _take(key, limit, moment)
+            if windows[key] is None:
+                # The wait is the longest of this scope and those not yet counted (an address
+                # counted just now is not full: it is undone as the exception leaves the block).
+                raise LoginLocked(_wait(dict(scopes[position:]), moment))
+        if moment in windows.values():
+            # A window began (a new row, or an ended one restarted): sweep ended ones, last so
+            # that no lock is taken while this request could still wait for another.
+            _forget_expired(moment)
+    return LoginAttempt(
+        user_key=user_key, address_key=address_key, address_window=windows.get(address_key)
+    )
+
+
+def release_login_attempt(*, attempt: LoginAttempt) -> None:
+    """After a successful sign-in: forget the username's failures, give back the address's try."""
+    with transaction.atomic():
+        if attempt.address_key is not None:
+            # Only within the window it was counted in: a newer window owes this attempt nothing.
+            LoginThrottle.objects.filter(
+                key=attempt.address_key, window_start=attempt.address_window, failures__gt=0
+            ).update(failures=F("failures") - 1)
+        LoginThrottle.objects.filter(key=attempt.user_key).delete()
+
+
+def client_address(request) -> str:
+    """The address a request came from: REMOTE_ADDR, or the forwarded one behind a trusted proxy."""
+    meta = getattr(request, "META", None) or {}
+    peer = meta.get("REMOTE_ADDR", "") or ""
+    proxies = _trusted_proxies()
+    if not proxies or not _listed(peer, proxies):
+        return peer
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    # Each proxy appends the address it was called from: the last hop not a trusted proxy is the
+    # client; anything left of it was written by the client and proves nothing.
+    for hop in reversed(hops):
+        if not _listed(hop, proxies):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _trusted_proxies() -> list:
+    listed = getattr(settings, "INVESTPROMO_TRUSTED_PROXIES", ()) or ()
+    if isinstance(listed, str):
+        listed = listed.split(",")
+    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in listed if entry.strip()]
+
+
+def _listed(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
