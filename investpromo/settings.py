@@ -138,18 +138,15 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [p for p in [PROJECT_DIR / "node_modules" / "echarts" / "dist"] if p.exists()]
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Import progress and login attempts are shared by every server process of this machine through
-# files in the data folder (no cache server on an intranet host); "memory" keeps them per process.
-CACHE_DIR = Path(os.environ.get("INVESTPROMO_CACHE_DIR", DATA_DIR / "cache"))
+# Nothing that must be shared between processes or servers is kept in the cache (sign-in attempts
+# and jobs are in the database), so each process's own memory will do; INVESTPROMO_CACHE_URL
+# (redis://, rediss:// or unix://; needs the redis package) shares one Redis server instead.
+CACHE_URL = os.environ.get("INVESTPROMO_CACHE_URL", "").strip()
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-        if os.environ.get("INVESTPROMO_CACHE") == "memory"
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(CACHE_DIR),
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
