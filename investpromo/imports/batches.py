@@ -179,12 +179,14 @@ class LedgerMatcher:
         existing = (
             Project.objects.filter(event=event)
             .order_by("id")
-            .values_list("id", "normalized_name", "investor__uscc", "investor__normalized_name")
+            .values_list("id", "normalized_name", "investor__uscc", "investor_key")
         )
         for pk, project_key, uscc, investor_key in existing.iterator(chunk_size=5000):
             if uscc:
                 self.by_uscc.setdefault((uscc, project_key), pk)
             self.by_name.setdefault((investor_key, project_key), pk)
+        # (investor key, project key) of the projects this import creates: the event's identity.
+        self.new_keys: dict[tuple[str, str], ParsedRow] = {}
         # Organisations by USCC and by normalised name: found in the database (None: not there)
         # or created by this import; filled a batch at a time.
         self.orgs_by_uscc: dict[str, _Org | None] = {}
@@ -326,6 +328,7 @@ class LedgerMatcher:
             org = self._investor(row, pending)
             project = self._project(row, org)
             validate_and_convert(project, rates=self.rates)
+            self._check_identity(row, org)
         except UserError as error:
             column = _FIELD_COLUMNS.get(error.field or "", "contract_value")
             if column == "currency" and not layout.has("currency"):
@@ -337,6 +340,28 @@ class LedgerMatcher:
         self.report.created += 1
         self.report.added_value_cny += project.value_cny
         self._count_sei(row)
+
+    def _check_identity(self, row: ParsedRow, org: _Org) -> None:
+        """Refuse a second project of one identity in the event (see Project's docstring)."""
+        key = (org.normalized_name, row.name_key)
+        first = self.new_keys.get(key)
+        if first is not None:
+            raise UserError(
+                f"this row and {first.sheet}!{first.number} are the same project (same project "
+                "name, investors of the same name): it is imported once",
+                field="name",
+            )
+        pk = self.by_name.get(key)
+        if pk is not None:
+            other = Project.objects.select_related("investor").get(pk=pk)
+            uscc = f", USCC {other.investor.uscc}" if other.investor.uscc else ""
+            raise UserError(
+                f"the event already has the project {other.name} of {other.investor.name} "
+                f"(#{pk}{uscc}): an event holds one project of a name per investor name; "
+                "check the USCC, or rename one of the projects",
+                field="name",
+            )
+        self.new_keys[key] = row
 
     def _check_scope(self, region) -> None:
         allowed = self.allowed.get(region.code, "")
@@ -367,6 +392,7 @@ class LedgerMatcher:
         values = self._values(row, row.layout.positions)
         values["event_id"] = self.event.pk
         values["investor_id"] = org.pk or _PENDING_INVESTOR
+        values["investor_key"] = org.normalized_name
         values["source_ref"] = self._source_ref(row)
         values["extra"] = row.extra
         project = build(Project, values)

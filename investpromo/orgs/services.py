@@ -1,6 +1,7 @@
 """Writing organisations; every change is audited."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from investpromo.accounts.permissions import ensure_can_write_organisations
 from investpromo.core.audit import (
@@ -88,7 +89,9 @@ def update_organisation(
         if new_name != organisation.name and organisation.name not in organisation.aliases:
             organisation.aliases = [*organisation.aliases, organisation.name]
         organisation.name = new_name
-        organisation.normalized_name = normalize_key(new_name)
+        if normalize_key(new_name) != organisation.normalized_name:
+            organisation.normalized_name = normalize_key(new_name)
+            _rekey_projects(organisation)
     if "uscc" in changes:
         organisation.uscc = _clean_uscc(changes.pop("uscc"), exclude_pk=organisation.pk)
     if "kind" in changes and changes["kind"] not in Organisation.Kind.values:
@@ -97,6 +100,36 @@ def update_organisation(
         setattr(organisation, field, value)
     save_and_record_update(actor=actor, instance=organisation, before=before, via=via)
     return organisation
+
+
+def _rekey_projects(organisation: Organisation) -> None:
+    """Keep the investor key of the organisation's projects its normalised name (see Project)."""
+    # Through the reverse relation: organisations sit below projects and do not import them.
+    projects = organisation.projects
+    clash = (
+        projects.model.objects.filter(
+            investor_key=organisation.normalized_name,
+            event__isnull=False,
+        )
+        .exclude(investor=organisation)
+        .filter(
+            Exists(
+                projects.filter(
+                    event=OuterRef("event"), normalized_name=OuterRef("normalized_name")
+                )
+            )
+        )
+        .select_related("event", "investor")
+        .first()
+    )
+    if clash is not None:
+        raise UserError(
+            f"event {clash.event.slug} has a project {clash.name} of {organisation.name} and one "
+            f"of {clash.investor.name} (#{clash.pk}): with the new name they would be the same "
+            "project; rename one of the projects first",
+            field="name",
+        )
+    projects.update(investor_key=organisation.normalized_name)
 
 
 @transaction.atomic

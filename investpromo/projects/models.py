@@ -26,7 +26,17 @@ class ExchangeRate(models.Model):
 
 
 class Project(models.Model):
-    """A signed investment project: who invests how much where, signed when and at which event."""
+    """A signed investment project: who invests how much where, signed when and at which event.
+
+    Identity: within an event a project is its normalised name (normalize_key of the name) and
+    its investor's key, `investor_key`: the investor organisation's normalised name, copied
+    here so the database can hold the rule (a constraint cannot reach through the join). At
+    most one project of an event has a given (normalized_name, investor_key), whatever the
+    investors' USCCs: two organisations of the same name but different USCCs cannot each have a
+    project of the same name in one event. Projects outside any event are not constrained. The
+    services keep the key current: projects.services when a project is created or changes
+    investor, orgs.services when an organisation is renamed.
+    """
 
     class AgreementType(models.TextChoices):
         INTENT = "intent", "intent letter"
@@ -54,6 +64,8 @@ class Project(models.Model):
     investor = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="projects"
     )
+    # The investor's normalized_name (see the docstring): part of the project's identity.
+    investor_key = models.CharField(max_length=200)
     co_investors = models.ManyToManyField(
         "orgs.Organisation", blank=True, related_name="co_invested_projects"
     )
@@ -115,7 +127,6 @@ class Project(models.Model):
     class Meta:
         ordering = ["-signing_date", "id"]
         indexes = [
-            models.Index(fields=["event", "normalized_name"]),
             # Covering indexes for the dashboard's breakdowns: grouping by these columns and
             # summing the value reads only the index (100,000 projects in milliseconds).
             models.Index(fields=["destination_region", "value_cny"], name="project_dest_value"),
@@ -129,6 +140,10 @@ class Project(models.Model):
             models.Index(fields=["event", "value_cny"], name="project_event_value"),
         ]
         constraints = [
+            # Also the index for an event's projects by name (it starts with event, name).
+            models.UniqueConstraint(
+                fields=["event", "normalized_name", "investor_key"], name="unique_project_in_event"
+            ),
             models.CheckConstraint(condition=Q(contract_value__gt=0), name="value_positive"),
             models.CheckConstraint(
                 condition=Q(sei_status="sei", sei_industry__isnull=False)

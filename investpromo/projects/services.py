@@ -125,6 +125,28 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
     return project
 
 
+def refuse_duplicate(project: Project) -> None:
+    """Refuse a project whose event already has one of the same identity (see Project)."""
+    if project.event_id is None:
+        return
+    clash = (
+        Project.objects.filter(
+            event_id=project.event_id,
+            normalized_name=project.normalized_name,
+            investor_key=project.investor_key,
+        )
+        .exclude(pk=project.pk)
+        .select_related("investor")
+        .first()
+    )
+    if clash is not None:
+        raise UserError(
+            f"the event already has the project {clash.name} of {clash.investor.name} "
+            f"(#{clash.pk}): a project is recorded once per event",
+            field="name",
+        )
+
+
 @transaction.atomic
 def create_project(
     *,
@@ -176,6 +198,8 @@ def create_project(
         is_demo=is_demo,
     )
     validate_and_convert(project, rates=rates)
+    project.investor_key = investor.normalized_name
+    refuse_duplicate(project)
     project.save()
     if co_investors:
         project.co_investors.set(co_investors)
@@ -214,6 +238,10 @@ def update_project(
     for field, value in changes.items():
         setattr(current, field, value)
     validate_and_convert(current, rates=rates)
+    if "investor" in changes:
+        current.investor_key = current.investor.normalized_name
+    if changes.keys() & {"name", "investor", "event"}:
+        refuse_duplicate(current)
     after = snapshot(current)
     if {k: v for k, v in after.items() if k != "version"} == {
         k: v for k, v in before.items() if k != "version"
