@@ -142,6 +142,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # and jobs are in the database), so each process's own memory will do; INVESTPROMO_CACHE_URL
 # (redis://, rediss:// or unix://; needs the redis package) shares one Redis server instead.
 CACHE_URL = os.environ.get("INVESTPROMO_CACHE_URL", "").strip()
+# Proxies whose X-Forwarded-For names the client (for sign-in limits per address): addresses or
+# networks, comma-separated; empty trusts none and uses the connection's own address.
+INVESTPROMO_TRUSTED_PROXIES = os.environ.get("INVESTPROMO_TRUSTED_PROXIES", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}

@@ -26,5 +26,11 @@ def main(job_id: int) -> None:
     channel.close()
 
 
+# The exit status of a child that ran out of memory before it could say so on its channel.
+OUT_OF_MEMORY = 3
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    try:
+        main(int(sys.argv[1]))
+    except MemoryError:
+        sys.exit(OUT_OF_MEMORY)

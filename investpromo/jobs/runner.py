@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 
 from investpromo.core.errors import UserError
 from investpromo.jobs import services
+from investpromo.jobs.child import OUT_OF_MEMORY
 from investpromo.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def _supervise(job: Job, child, read_end: int, max_memory: int, max_seconds: int
     code = child.wait()
     if outcome is not None:
         return outcome
-    if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS, 134, 137):
+    if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS, OUT_OF_MEMORY):
         # A Rust or C allocation refused by the address-space limit aborts the process.
         return {"code": "memory", "params": {"limit": _size(max_memory)}}
     return {"code": "internal", "params": {"detail": f"the job's process stopped (exit {code})"}}
