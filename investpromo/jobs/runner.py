@@ -54,8 +54,12 @@ def execute(job_id: int, *, worker_id: str) -> None:
     job = services.claim_job(job_id=job_id, worker_id=worker_id)
     if job is None:
         return
-    inline = isolation() == "inline"
-    outcome = run_work(job, _Throttled(job.pk)) if inline else _run_in_child(job)
+    try:
+        inline = isolation() == "inline"
+        outcome = run_work(job, _Throttled(job.pk)) if inline else _run_in_child(job)
+    except Exception as error:  # the job must end as failed, never stay "running"
+        logger.exception("job %s could not be run", job.pk)
+        outcome = {"code": "internal", "params": {"detail": f"{type(error).__name__}: {error}"}}
     if "summary" in outcome:
         services.finish_job(job_id=job.pk, summary=outcome["summary"])
     else:
@@ -64,8 +68,8 @@ def execute(job_id: int, *, worker_id: str) -> None:
 
 def run_work(job: Job, progress) -> dict:
     """The job's work in this process: {"summary": report} or {"code": …, "params": …}."""
-    work = import_string(WORK[job.kind])
     try:
+        work = import_string(WORK[job.kind])
         return {"summary": work(job, progress)}
     except UserError as error:
         return {"code": "unusable_file", "params": {"detail": error.message}}
