@@ -48,8 +48,12 @@ class Scratch:
 
     def start(self, *args, env=None) -> subprocess.Popen:
         """`investpromo ARGS` in the background (a worker, a server)."""
+        return self.start_program(INVESTPROMO, *args, env=env)
+
+    def start_program(self, program: str, *args, env=None) -> subprocess.Popen:
+        """Another program (gunicorn) in the background against this database."""
         return subprocess.Popen(
-            [INVESTPROMO, *args],
+            [program, *args],
             env={**self.env, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # The codes are stored on the job; the text is made where it is shown, so an English reader
 # and a Chinese reader each see their own words for the same failure.
 MESSAGES = {
-    "unusable_file": _("The file cannot be used: %(detail)s"),
+    "refused": _("Nothing was written: %(detail)s"),
     "memory": _(
         "The file needs more memory than a job may use (%(limit)s); nothing was written. "
         "Split the file into smaller ones."

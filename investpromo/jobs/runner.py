@@ -72,7 +72,7 @@ def run_work(job: Job, progress) -> dict:
         work = import_string(WORK[job.kind])
         return {"summary": work(job, progress)}
     except UserError as error:
-        return {"code": "unusable_file", "params": {"detail": error.message}}
+        return {"code": "refused", "params": {"detail": error.message}}
     except MemoryError:
         return {"code": "memory", "params": {"limit": _size(services.job_limits()[0])}}
     except Exception as error:

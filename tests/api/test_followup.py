@@ -488,7 +488,7 @@ def test_progress_import_invalid_rows_write_nothing(clients, ledger):
     garbage = io.BytesIO(b"PK\x03\x04 not really a zip")
     garbage.name = "progress.xlsx"
     unreadable = _import(clients["admin"], garbage).json()
-    assert unreadable["state"] == "failed" and unreadable["error"]["code"] == "unusable_file"
+    assert unreadable["state"] == "failed" and unreadable["error"]["code"] == "refused"
     missing = clients["admin"].post("/api/progress-imports/", {}, format="multipart")
     assert missing.status_code == 400 and list(missing.json()) == ["file"]
     unknown = _import(clients["admin"], _report(f"{daqing},注册,2024-10-08,,"), event="nope")

@@ -123,7 +123,7 @@ def test_bad_uploads(admin_api, ledger):
     garbage.name = "list.xlsx"
     unreadable = _job(admin_api, garbage)
     assert unreadable["state"] == "failed" and unreadable["summary"] is None
-    assert unreadable["error"]["code"] == "unusable_file"
+    assert unreadable["error"]["code"] == "refused"
     assert "list.xlsx" in unreadable["error"]["message"]
     unknown_event = admin_api.post(
         "/api/events/nope/imports/", {"file": _csv(*GOOD_ROWS)}, format="multipart"

@@ -103,7 +103,7 @@ def test_a_worker_checks_and_writes_and_a_hostile_file_fails_alone(scratch, tmp_
     # Refused from its declared size, or stopped by the child's memory limit: either way one
     # clear line, and the worker goes on to the next job.
     assert jobs[hostile]["state"] == "failed", done.stderr[-2000:]
-    assert jobs[hostile]["code"] in {"unusable_file", "memory"}, jobs[hostile]
+    assert jobs[hostile]["code"] in {"refused", "memory"}, jobs[hostile]
     assert "\n" not in jobs[hostile]["text"]
     assert jobs[write]["summary"]["written"] is True and projects == 3
     # The same summary the command line prints for the file.

@@ -132,9 +132,9 @@ def test_officer_rows_outside_their_regions_are_refused(officer_client, event):
 def test_an_unreadable_file_fails_with_a_message(admin_client, event):
     upload(admin_client, SimpleUploadedFile("broken.xlsx", b"not a spreadsheet"))
     job = the_upload()
-    assert job.state == "failed" and job.error_code == "unusable_file"
+    assert job.state == "failed" and job.error_code == "refused"
     html = admin_client.get(reverse("web:import_detail", args=[job.pk])).content.decode()
-    assert "broken.xlsx" in html and "文件无法使用" in html
+    assert "broken.xlsx" in html and "未写入任何数据" in html
     assert reverse("web:import_confirm", args=[job.pk]) not in html
 
 

@@ -48,7 +48,7 @@ def copy_uploads(apps, schema_editor):
             dry_run=True,
             state="done" if wrote or (state == "done" and upload.preview) else state,
             summary=upload.preview,
-            error_code="" if wrote or state == "done" else "unusable_file",
+            error_code="" if wrote or state == "done" else "refused",
             error_params={} if wrote or state == "done" else {"detail": upload.error},
         )
         Job.objects.filter(pk=check.pk).update(created_at=upload.created_at)
@@ -61,7 +61,7 @@ def copy_uploads(apps, schema_editor):
                 preview=check,
                 state=state,
                 summary=upload.result,
-                error_code="" if state == "done" else "unusable_file",
+                error_code="" if state == "done" else "refused",
                 error_params={} if state == "done" else {"detail": upload.error},
             )
             Job.objects.filter(pk=write.pk).update(created_at=upload.updated_at)
