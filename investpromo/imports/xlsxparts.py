@@ -1,29 +1,119 @@
-"""Merged-cell ranges straight from an xlsx's XML, for python-calamine versions without them.
+"""What an xlsx declares before python-calamine reads it: its parts, how far each sheet reaches.
 
-Only the small workbook parts are parsed; a sheet's XML is scanned in chunks for <mergeCell>
-elements (they follow the cell data), so a large sheet is never loaded whole.
+python-calamine materialises a sheet as one dense block up to its furthest cell (32 bytes a
+cell), so one cell at XFD1048576 asks for 512 GB and aborts the process. Before calamine opens
+the file, every zip member is streamed here once in bounded memory: its inflated size is held
+to what the zip directory declares, and each sheet's XML is refused when a cell or row
+reference, or its <dimension>, reaches beyond what a signing list can be.
+
+A sheet is scanned in up to two passes:
+- a fast one, C-speed searches that stop only at tags not in the plain shape Excel, openpyxl,
+  LibreOffice and WPS write (<c r="B7" s="1" t="s">, <row r="7" ...>) or beyond the plain
+  limits; such a tag is checked on its own;
+- an exact one, when a cell has no r attribute (calamine then places it after the cells and
+  rows before it) or lies beyond column FAST_COLUMNS (whether it fits depends on the rows):
+  every tag is followed as calamine follows it, and what would make calamine's count differ
+  from ours (a row or cell inside a cell, a DOCTYPE) is refused as damaged.
+Merged-cell ranges are read here too, for python-calamine versions without them.
 """
 
-import posixpath
+import copy
 import re
 import zipfile
-from dataclasses import dataclass
-from xml.etree import ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 _CHUNK = 1 << 20
 _OVERLAP = 200
+# Parts calamine parses whole (relationships, the workbook's sheet list) are read whole here.
+SMALL_PART_BYTES = 16 * 1024 * 1024
+# No tag of a real sheet comes near this; a longer one is refused rather than buffered.
+MAX_TAG_BYTES = 1 << 20
+# Columns the fast pass accepts without counting. readers gives a cell budget of
+# FAST_COLUMNS × max rows, so cells within these columns always fit it.
+FAST_COLUMNS = 30
+
+_ATTR_WS = b" \t\r\n\x0c"  # Rust's is_ascii_whitespace: what calamine skips around attributes
+# A tag with its attributes, quote-aware (a '>' inside a quoted value does not end it).
+_TAG_AT = re.compile(rb'<(/?)([^\s/>!?<]+)((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
+_PREFIXED = re.compile(rb":(?:c|row|dimension)[ \t\r\n/>]")
+_PREFIX_BEFORE = re.compile(rb"<[^\s/>!?<:]+\Z")
+_DIMENSION = re.compile(rb"<dimension[ \t\r\n/>]")
+_SST = re.compile(rb"<(?:[^\s/>!?<:]+:)?sst[ \t\r\n/>]")
+_MARKUP = re.compile(
+    rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+    rb'|<(/?)([^\s/>!?<]+)((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>'
+    rb"|<",
+    re.S,
+)
+_ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_VALUE_TAGS = {b"v", b"f", b"is"}
+_STRING_ITEMS = (b"<si>", b"<si ", b"<si/", b":si>", b":si ", b":si/")
+
+
+class TooLarge(Exception):
+    """The workbook (or a sheet of it) cannot be a signing list or cannot be read safely."""
+
+    def __init__(self, reason: str, sheet: str | None = None):
+        super().__init__(reason)
+        self.reason, self.sheet = reason, sheet
+
+
+class _NeedExact(Exception):
+    """The fast pass met a cell it cannot place on its own."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How far a signing list may reach."""
+
+    max_rows: int
+    max_columns: int
+    max_cells: int
+    max_merges: int
+
+    def describe(self) -> str:
+        return (
+            f"a signing list has at most {self.max_columns:,} columns, {self.max_rows:,} rows "
+            f"and {self.max_cells:,} cells"
+        )
+
+    def check(self, columns: int, rows: int) -> None:
+        """TooLarge when cells up to this column and row (1-based) cannot be a signing list."""
+        if columns == 0:
+            reach = f"uses rows up to {rows:,}"
+        else:
+            reach = (
+                f"uses cells up to {column_letters(columns)}{max(rows, 1)} "
+                f"({_many(columns, 'column')} × {_many(rows, 'row')}"
+            )
+        if columns > self.max_columns or rows > self.max_rows:
+            raise TooLarge(
+                f"{reach}{')' if columns else ''}; a signing list has at most "
+                f"{self.max_columns:,} columns and {self.max_rows:,} rows"
+            )
+        if columns * rows > self.max_cells:
+            raise TooLarge(
+                f"{reach} = {columns * rows:,} cells); a signing list has at most "
+                f"{self.max_cells:,} cells"
+            )
+
+
+def _many(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass
 class Parts:
-    """Where each sheet's XML lives inside the archive."""
+    """Where each sheet's XML lives inside the archive, found as calamine finds it."""
 
     path: str
     sheets: dict[str, str]
+    # Every (sheet name, member) calamine may read as a sheet, duplicates included.
+    sheet_members: list[tuple[str, zipfile.ZipInfo]] = field(default_factory=list)
+    shared_strings: list[zipfile.ZipInfo] = field(default_factory=list)
 
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """The sheet's merged ranges as ((row0, col0), (row1, col1)), 0-based and inclusive."""
@@ -34,21 +124,554 @@ class Parts:
             return scan_merges(stream)
 
 
-def read_parts(archive: zipfile.ZipFile) -> Parts | None:
-    """The sheet-name → XML-part map of an xlsx, or None when the zip is not one."""
+# --- the members -------------------------------------------------------------------------------
+
+
+def check_members(archive: zipfile.ZipFile, parts: Parts | None, limits: Limits) -> None:
+    """Streams every member once: sizes as declared, sheets within the limits; else TooLarge."""
+    sheets: dict[int, list[str]] = {}
+    for name, info in parts.sheet_members if parts else ():
+        sheets.setdefault(id(info), []).append(name)
+    strings = {id(info) for info in parts.shared_strings} if parts else set()
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        names = sheets.get(id(info))
+        if names:
+            _check_sheet(archive, info, names[0], limits)
+        elif id(info) in strings:
+            _check_shared_strings(archive, info, limits)
+        else:
+            for _ in read_capped(archive, info):
+                pass
+
+
+def _check_sheet(archive, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    fast: _FastScan | None = _FastScan(limits)
+    merges = _Counter((b"mergeCell",))
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+        for chunk in read_capped(archive, info):
+            merges.add(chunk)
+            if merges.count > limits.max_merges:
+                raise TooLarge(
+                    f"has more than {limits.max_merges:,} merged cell ranges; a signing list "
+                    "has far fewer"
+                )
+            if fast is not None:
+                try:
+                    fast.feed(chunk)
+                except _NeedExact:
+                    fast = None
+        if fast is not None:
+            fast.finish()
+        else:
+            exact = _ExactScan(limits)
+            for chunk in read_capped(archive, info):
+                if exact.feed(chunk):
+                    break
+    except TooLarge as error:
+        error.sheet = error.sheet or name
+        raise
+
+
+def _check_shared_strings(archive, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """calamine reserves room for the declared uniqueCount and keeps every string in memory."""
+    items = _Counter(_STRING_ITEMS)
+    head = b""
+    declared = None
+    for chunk in read_capped(archive, info):
+        items.add(chunk)
+        if declared is None and len(head) < MAX_TAG_BYTES:
+            head += chunk[:MAX_TAG_BYTES]
+            found = _SST.search(head)
+            tag = found and _TAG_AT.match(head, found.start())
+            if tag:
+                count = _attr(tag.group(3).removesuffix(b"/"), b"uniqueCount") or b""
+                declared = int(count) if count.isdigit() else 0
+        if max(items.count, declared or 0) > limits.max_cells:
+            raise TooLarge(
+                f"its shared strings hold more than {limits.max_cells:,} texts; {limits.describe()}"
+            )
+
+
+class _Counter:
+    """Occurrences of some byte strings across chunks (one split by a chunk end included)."""
+
+    def __init__(self, needles: tuple[bytes, ...]):
+        self.needles, self.count, self.tail = needles, 0, b""
+        self.keep = max(len(needle) for needle in needles) - 1
+
+    def add(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        self.count += sum(data.count(n) - self.tail.count(n) for n in self.needles)
+        self.tail = data[-self.keep :] if self.keep else b""
+
+
+def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes in chunks, refused as soon as they pass the size its directory gives.
+
+    calamine's zip reader inflates until the compressed data ends, whatever size the directory
+    declares, so a member declaring 1 KB could inflate to gigabytes past a check of declared
+    sizes. Reading with room for one byte more than declared tells.
+    """
+    probe = copy.copy(info)
+    probe.file_size = info.file_size + 1
+    seen = 0
+    with archive.open(probe) as stream:
+        while chunk := stream.read(_CHUNK):
+            seen += len(chunk)
+            if seen > info.file_size:
+                raise TooLarge(
+                    f"the file is damaged or built to exhaust memory: part {info.filename} "
+                    f"unpacks to more than the {info.file_size:,} bytes the zip declares"
+                )
+            yield chunk
+    if seen != info.file_size:
+        raise TooLarge(
+            f"the file is damaged: part {info.filename} unpacks to {seen:,} bytes, not the "
+            f"{info.file_size:,} the zip declares"
+        )
+
+
+# --- the workbook's parts ---------------------------------------------------------------------
+
+
+def read_parts(archive: zipfile.ZipFile) -> Parts | None:
+    """The sheets of an xlsx and their XML parts, or None when the zip is not an xlsx.
+
+    Found as calamine finds them: the workbook's folder from _rels/.rels, then
+    <folder>_rels/workbook.xml.rels and <folder>workbook.xml, names matched ignoring ASCII
+    case. Without _rels/.rels or its office document calamine cannot open the file at all.
+    """
+    members = _Members(archive)
+    package = members.read_small("_rels/.rels")
+    if package is None:
         return None
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
-    sheets = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{_REL}id"), "")
-        if target:
-            part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-            sheets[sheet.get("name", "")] = posixpath.normpath(part)
-    return Parts(archive.filename or "", sheets)
+    target = None
+    for attrs in _tags(package, b"Relationship"):
+        kind, where = _attr(attrs, b"Type"), _attr(attrs, b"Target")
+        if kind is not None and kind.endswith(b"/relationships/officeDocument") and where:
+            target = where.decode("utf-8", "replace")
+    if target is None:
+        return None
+    folder = target[: target.rfind("/") + 1].removeprefix("/") if "/" in target else ""
+    parts = Parts(archive.filename or "", {})
+    parts.shared_strings = members.find(f"{folder}sharedStrings.xml")
+    rels = members.read_small(f"{folder}_rels/workbook.xml.rels")
+    workbook = members.read_small(f"{folder}workbook.xml")
+    if rels is None or workbook is None:
+        return parts  # calamine fails, or finds no sheets
+    targets = {}
+    for attrs in _tags(rels, b"Relationship"):
+        rel_id = _attr(attrs, b"Id")
+        if rel_id is not None:
+            targets[rel_id] = (_attr(attrs, b"Target") or b"").decode("utf-8", "replace")
+    for attrs in _tags(workbook, b"sheet"):
+        name, rel_id = "", b""
+        try:
+            for key, value in _raw_attrs(attrs):
+                if key == b"name":
+                    name = _unescape(value.decode("utf-8", "replace"))
+                elif key == b"id" or key.endswith(b":id"):
+                    rel_id = value
+        except ValueError:
+            pass  # calamine fails on this sheet; scanning what was read is harmless
+        where = targets.get(rel_id)
+        if not where:
+            continue
+        path = where[1:] if where.startswith("/") else folder + where
+        found = members.find(path)
+        if found and name not in parts.sheets:
+            parts.sheets[name] = found[-1].filename
+        parts.sheet_members.extend((name, info) for info in found)
+    return parts
+
+
+class _Members:
+    """Zip members looked up as calamine looks them up: ASCII case and '\\' ignored."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.by_key: dict[str, list[zipfile.ZipInfo]] = {}
+        for info in archive.infolist():
+            self.by_key.setdefault(_key(info.filename), []).append(info)
+
+    def find(self, path: str) -> list[zipfile.ZipInfo]:
+        return self.by_key.get(_key(path), [])
+
+    def read_small(self, path: str) -> bytes | None:
+        found = self.find(path)
+        if not found:
+            return None
+        info = found[-1]
+        if info.file_size > SMALL_PART_BYTES:
+            raise TooLarge(
+                f"part {info.filename} is {info.file_size:,} bytes, far more than a "
+                "workbook's list of sheets takes"
+            )
+        return b"".join(read_capped(self.archive, info))
+
+
+def _key(name: str) -> str:
+    raw = name.replace("\\", "/").encode("utf-8", "surrogateescape")
+    return raw.lower().decode("utf-8", "surrogateescape")  # bytes.lower: ASCII only
+
+
+def _tags(data: bytes, local: bytes) -> Iterator[bytes]:
+    """The raw attributes of every start tag with this local name (comments skipped)."""
+    for match in _MARKUP.finditer(data):
+        name = match.group(2)
+        if name is not None and not match.group(1) and name[name.find(b":") + 1 :] == local:
+            yield match.group(3).removesuffix(b"/")
+
+
+def _raw_attrs(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(key, value) pairs as calamine's RawAttrIter reads them; ValueError where it fails."""
+    pos, size = 0, len(raw)
+    while True:
+        while pos < size and raw[pos] in _ATTR_WS:
+            pos += 1
+        if pos >= size:
+            return
+        equals = raw.find(b"=", pos)
+        if equals < 0:
+            raise ValueError("attribute without a value")
+        key = raw[pos:equals].rstrip(_ATTR_WS)
+        pos = equals + 1
+        while pos < size and raw[pos] in _ATTR_WS:
+            pos += 1
+        if pos >= size or raw[pos] not in b"\"'":
+            raise ValueError("unquoted attribute value")
+        end = raw.find(raw[pos : pos + 1], pos + 1)
+        end = size if end < 0 else end
+        yield key, raw[pos + 1 : end]
+        pos = end + 1
+
+
+def _attr(raw: bytes, name: bytes) -> bytes | None:
+    """The first attribute with this exact key (calamine's raw_attr); None if absent or bad."""
+    try:
+        return _first_attr(raw, name)
+    except ValueError:
+        return None
+
+
+def _first_attr(raw: bytes, name: bytes) -> bytes | None:
+    for key, value in _raw_attrs(raw):
+        if key == name:
+            return value
+    return None
+
+
+def _cell_ref(raw: bytes) -> bytes | None:
+    """The r calamine's get_attrs! gives a cell (the last r read before three of r, s and t
+    are seen); None when there is none, ValueError where calamine fails."""
+    found, ref = 0, None
+    for key, value in _raw_attrs(raw):
+        if key in (b"r", b"s", b"t"):
+            found += 1
+            if key == b"r":
+                ref = value
+            if found == 3:
+                break
+    return ref
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match) -> str:
+        entity = match.group(1)
+        if entity.startswith("#x"):
+            return chr(int(entity[2:], 16))
+        if entity.startswith("#"):
+            return chr(int(entity[1:]))
+        return _NAMED[entity]
+
+    try:
+        return _ENTITY.sub(one, text)
+    except (ValueError, OverflowError):
+        return text
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+def parse_ref(ref: bytes) -> tuple[int, int] | None:
+    """(column, row), 1-based, of a reference such as b"XFD1048576" as calamine reads it
+    (column 0 when it has no letters); None where calamine refuses it."""
+    match = re.fullmatch(rb"([A-Za-z]*)([0-9]+)", ref)
+    if match is None or int(match.group(2)) == 0:
+        return None
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + letter - 64
+    return column, int(match.group(2))
+
+
+def column_letters(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _digits_at_most(limit: int) -> bytes:
+    """A regex for a decimal number from 1 to limit written without leading zeros."""
+    if limit < 1:
+        return rb"(?!)"
+    text = str(limit)
+    size = len(text)
+    options = [f"[1-9][0-9]{{0,{size - 2}}}"] if size > 1 else []
+    for index, digit in enumerate(text):
+        low = 1 if index == 0 else 0
+        if int(digit) > low:
+            options.append(f"{text[:index]}[{low}-{int(digit) - 1}][0-9]{{{size - index - 1}}}")
+    options.append(text)
+    return f"(?:{'|'.join(options)})".encode()
+
+
+def _letters_at_most(limit: int) -> bytes:
+    """A regex for upper-case letters of column 1 to column limit."""
+    if limit < 1:
+        return rb"(?!)"
+    text = column_letters(limit)
+    size = len(text)
+    options = [f"[A-Z]{{1,{size - 1}}}"] if size > 1 else []
+    for index, letter in enumerate(text):
+        if letter > "A":
+            options.append(f"{text[:index]}[A-{chr(ord(letter) - 1)}][A-Z]{{{size - index - 1}}}")
+    options.append(text)
+    return f"(?:{'|'.join(options)})".encode()
+
+
+# --- scanning a sheet ---------------------------------------------------------------------------
+
+
+class Extent:
+    """The furthest column and row seen, checked against the limits as they grow."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.columns = self.rows = 0
+
+    def add(self, column: int, row: int) -> None:
+        if column <= self.columns and row <= self.rows:
+            return
+        self.columns, self.rows = max(self.columns, column), max(self.rows, row)
+        self.limits.check(self.columns, self.rows)
+
+
+def _damaged(what: str) -> TooLarge:
+    return TooLarge(f"cannot be read: the file is damaged ({what})")
+
+
+class _FastScan:
+    """Stateless checks of every explicit reference; plain in-limit tags cost no Python."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.extent = Extent(limits)
+        self.tail = b""
+        # The furthest row tag seen: checked after the cells around it, so that a far cell
+        # is named rather than only its row.
+        self.row = 0
+        rows = _digits_at_most(limits.max_rows)
+        columns = _letters_at_most(min(FAST_COLUMNS, limits.max_columns))
+        # Tags not in the plain shape, or beyond the plain limits: each is looked at alone.
+        self.odd_cells = re.compile(
+            rb'<c(?=[ \t\r\n/>])(?! r="'
+            + columns
+            + rows
+            + rb'"(?: (?:s|t|cm|vm|ph)="[^"]*")*(?: ?/)?>)'
+        )
+        self.odd_rows = re.compile(rb'<row(?=[ \t\r\n/>])(?! r="' + rows + rb'"[ \t\r\n/>])')
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        self.tail = data[self._scan(data, final=False) :]
+
+    def finish(self) -> None:
+        if self.tail:
+            self._scan(self.tail, final=True)
+
+    def _scan(self, data: bytes, final: bool) -> int:
+        """Checks the odd tags of data; returns where an unfinished last tag starts."""
+        hits = [m.start() for m in _DIMENSION.finditer(data)]
+        hits += [m.start() for m in self.odd_rows.finditer(data)]
+        hits += [m.start() for m in self.odd_cells.finditer(data)]
+        for match in _PREFIXED.finditer(data):
+            before = _PREFIX_BEFORE.search(data, max(0, match.start() - 256), match.start())
+            if before:
+                hits.append(before.start())
+        keep = data.rfind(b"<")
+        if keep < 0 or len(data) - keep > MAX_TAG_BYTES:
+            keep = len(data)
+        for start in sorted(hits):
+            tag = _TAG_AT.match(data, start, min(len(data), start + MAX_TAG_BYTES))
+            if tag is None:
+                if final:
+                    continue  # calamine stops at an unfinished tag too
+                if start + MAX_TAG_BYTES < len(data):
+                    raise _damaged("a tag longer than 1 MB")
+                keep = min(start, keep)
+                break
+            self._check(tag.group(2), tag.group(3).removesuffix(b"/"))
+        if self.row:
+            self.extent.add(0, self.row)
+        return keep
+
+    def _check(self, name: bytes, attrs: bytes) -> None:
+        local = name[name.find(b":") + 1 :]
+        if local == b"dimension":
+            for part in (_attr(attrs, b"ref") or b"").split(b":"):
+                place = parse_ref(part)
+                if place:
+                    self.extent.add(*place)
+            return
+        try:
+            ref = _cell_ref(attrs) if local == b"c" else _first_attr(attrs, b"r")
+        except ValueError:
+            return  # calamine fails on this tag before placing anything
+        if ref is None:
+            if local == b"c":
+                raise _NeedExact  # placed after the cells before it
+            return
+        place = parse_ref(ref)
+        if place is None:
+            return
+        column, row = place
+        if column > FAST_COLUMNS and local == b"c":
+            self.extent.add(column, row)
+            raise _NeedExact  # whether it fits depends on how many rows the sheet has
+        # The cells before this one are not counted here: only how deep the sheet goes.
+        self.row = max(self.row, row)
+
+
+class _ExactScan:
+    """Follows cells and rows as calamine does, placing cells without r as it places them."""
+
+    OUT, ROW, CELL = range(3)
+
+    def __init__(self, limits: Limits):
+        self.extent = Extent(limits)
+        self.tail = b""
+        self.started = self.done = False
+        self.state = self.parent = self.OUT
+        self.value: bytes | None = None
+        self.row = self.column = 0
+        self.row_ref = 0  # the open row's r: checked at its end, after its cells
+
+    def feed(self, chunk: bytes) -> bool:
+        """Follows the chunk; True once calamine would have stopped reading cells."""
+        data = self.tail + chunk
+        self.tail = data[self._scan(data) :]
+        if len(self.tail) > MAX_TAG_BYTES:
+            raise _damaged("an unfinished tag or comment longer than 1 MB")
+        return self.done
+
+    def _scan(self, data: bytes) -> int:
+        for match in _MARKUP.finditer(data):
+            name = match.group(2)
+            if name is None:
+                if match.group(0) != b"<":
+                    continue  # a comment, CDATA or processing instruction
+                start = match.start()
+                if (
+                    data.startswith(b"<!", start)
+                    and not data.startswith((b"<!--", b"<![CDATA["), start)
+                    and len(data) - start >= 9
+                ):
+                    raise _damaged("a DOCTYPE in the sheet XML")
+                return start  # unfinished: read on
+            self._tag(match.group(1) == b"/", name, match.group(3))
+            if self.done:
+                return len(data)
+        return len(data)
+
+    def _tag(self, closing: bool, name: bytes, attrs: bytes) -> None:
+        local = name[name.find(b":") + 1 :]
+        empty = attrs.endswith(b"/")
+        attrs = attrs.removesuffix(b"/")
+        if not self.started:
+            if local == b"dimension" and not closing:
+                for part in (_attr(attrs, b"ref") or b"").split(b":"):
+                    place = parse_ref(part)
+                    if place:
+                        self.extent.add(*place)
+            elif local == b"sheetData" and not closing:
+                self.started, self.done = True, empty
+            return
+        if self.value is not None:
+            if closing and name == self.value:
+                self.value = None
+            elif local in (b"c", b"row") or (local in _VALUE_TAGS and not closing):
+                raise _damaged("a cell value holds other cells")
+            return
+        if local == b"row":
+            self._row(closing, attrs, empty)
+        elif local == b"c":
+            self._cell(closing, attrs, empty)
+        elif local == b"sheetData" and closing and self.state != self.CELL:
+            self.done = True  # calamine stops reading cells here
+        elif local in _VALUE_TAGS and self.state == self.CELL and not closing and not empty:
+            self.value = name
+
+    def _row(self, closing: bool, attrs: bytes, empty: bool) -> None:
+        if not closing:
+            if self.state != self.OUT:
+                raise _damaged("a row inside another row or cell")
+            try:
+                ref = _first_attr(attrs, b"r")
+            except ValueError:
+                self.done = True  # calamine fails here, before placing anything more
+                return
+            if ref is not None:
+                place = parse_ref(ref)
+                if place is None:
+                    self.done = True
+                    return
+                self.row = place[1] - 1
+                self.row_ref = place[1]
+            self.state = self.ROW
+            if not empty:
+                return
+        elif self.state != self.ROW:
+            raise _damaged("a row end outside a row")
+        self.extent.add(0, self.row_ref)
+        self.row_ref = 0
+        self.row += 1
+        self.column = 0
+        self.state = self.OUT
+
+    def _cell(self, closing: bool, attrs: bytes, empty: bool) -> None:
+        if closing:
+            if self.state != self.CELL:
+                raise _damaged("a cell end outside a cell")
+            self.state = self.parent
+            return
+        if self.state == self.CELL:
+            raise _damaged("a cell inside another cell")
+        try:
+            ref = _cell_ref(attrs)
+        except ValueError:
+            self.done = True
+            return
+        if ref is not None:
+            place = parse_ref(ref)
+            if place is None or place[0] == 0:
+                self.done = True
+                return
+            column, row = place
+            self.column = column - 1
+        else:
+            column, row = self.column + 1, self.row + 1
+        self.column += 1
+        self.extent.add(column, row)
+        if not empty:
+            self.parent, self.state = self.state, self.CELL
+
+
+# --- merged cells -------------------------------------------------------------------------------
 
 
 def scan_merges(stream) -> list[tuple[tuple[int, int], tuple[int, int]]]:
