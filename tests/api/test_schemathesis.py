@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from investpromo.core.audit import system_user
 from investpromo.followup.services import record_progress, take_snapshot
+from investpromo.jobs.models import Job
+from investpromo.jobs.services import submit_job
 from investpromo.projects.models import ExchangeRate
 from investpromo.wsgi import application
 
@@ -83,7 +85,16 @@ def _known_records(ledger) -> dict[str, dict]:
     snap = take_snapshot(
         actor=system_user(), event=ledger["event"], as_of=ledger["event"].start_date, label="1"
     )
+    job = submit_job(
+        actor=system_user(),
+        kind=Job.Kind.SIGNING_IMPORT,
+        file=SimpleUploadedFile("list.csv", "项目名称,投资方,项目落地地,签约金额\n".encode()),
+        original_name="list.csv",
+        event=ledger["event"],
+        dry_run=True,
+    )
     return {
+        "/api/jobs/": {"id": job.pk},
         "/api/progress/": {"id": step.pk},
         "/api/evidence/": {"id": step.evidence.get().pk},
         "/api/snapshots/": {"id": snap.pk},

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from investpromo.core.models import ChangeLog
+from investpromo.jobs.models import Job
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
-from investpromo.web.models import ImportJob
 from tests.factories import make_event, make_org, make_project
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_viewer_cannot_write_anything(viewer_client, harbin_project, tmp_path, s
             reverse("web:import_index"), {"event": harbin_project.event.slug, "file": upload}
         )
     assert response.status_code == 403
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
     assert viewer_client.get(reverse("web:import_index")).status_code == 403
 
 

@@ -12,7 +12,7 @@ class JobSerializer(serializers.ModelSerializer):
     """A job's state, progress, summary and problems."""
 
     url = serializers.SerializerMethodField()
-    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     user = serializers.CharField(source="user.username", read_only=True)
     file = serializers.CharField(source="original_name", read_only=True)
     progress = serializers.SerializerMethodField()
