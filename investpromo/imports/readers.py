@@ -40,6 +40,10 @@ CELLS_PER_ROW = xlsxparts.FAST_COLUMNS
 # a row: 2 KB a row leaves twice that. At the default limits: 200 MB + 2 GB, so a 4 GB zip
 # bomb is refused from its directory before a byte is inflated.
 UNPACKED_BYTES_PER_ROW = 2048
+# Cell text a signing list holds, per row of the row limit, where calamine copies it (an
+# .ods repeats cells and rows by copying them): 1 KB a row, the measured 930 bytes of XML a row
+# above being mostly text.
+TEXT_BYTES_PER_ROW = 1024
 # A workbook has tens of parts; a zip directory listing more is not one (Python's zipfile
 # would keep an object for each entry: a 200 MB directory is millions of them).
 MAX_ZIP_ENTRIES = 10_000
@@ -223,6 +227,7 @@ def sheet_limits(max_rows: int) -> xlsxparts.Limits:
         max_columns=MAX_COLUMNS,
         max_cells=max_rows * CELLS_PER_ROW,
         max_merges=max_rows,
+        max_text=max_rows * TEXT_BYTES_PER_ROW,
     )
 
 

@@ -73,6 +73,7 @@ class Limits:
     max_columns: int
     max_cells: int
     max_merges: int
+    max_text: int  # bytes of cell text, where calamine copies repeated cells (.ods)
 
     def describe(self) -> str:
         return (
@@ -133,6 +134,7 @@ def check_members(archive: zipfile.ZipFile, parts: Parts | None, limits: Limits)
     for name, info in parts.sheet_members if parts else ():
         sheets.setdefault(id(info), []).append(name)
     strings = {id(info) for info in parts.shared_strings} if parts else set()
+    binary = {id(info) for info in xlsb_sheets(archive)}
     for info in archive.infolist():
         if info.is_dir():
             continue
@@ -141,9 +143,23 @@ def check_members(archive: zipfile.ZipFile, parts: Parts | None, limits: Limits)
             _check_sheet(archive, info, names[0], limits)
         elif id(info) in strings:
             _check_shared_strings(archive, info, limits)
+        elif id(info) in binary:
+            _check_with(archive, info, _XlsbScan(limits))
+        elif info.filename == "content.xml":  # an OpenDocument spreadsheet's cells
+            _check_with(archive, info, _OdsScan(limits))
         else:
             for _ in read_capped(archive, info):
                 pass
+
+
+def _check_with(archive, info: zipfile.ZipInfo, scan) -> None:
+    try:
+        for chunk in read_capped(archive, info):
+            scan.feed(chunk)
+        scan.finish()
+    except TooLarge as error:
+        error.sheet = error.sheet or getattr(scan, "sheet", None)
+        raise
 
 
 def _check_sheet(archive, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
@@ -669,6 +685,249 @@ class _ExactScan:
         self.extent.add(column, row)
         if not empty:
             self.parent, self.state = self.state, self.CELL
+
+
+# --- OpenDocument (.ods) ------------------------------------------------------------------------
+
+
+def _ods_number(attrs: bytes, name: bytes, default: int) -> int | None:
+    """A repeat count as calamine parses it; None where its parse fails (it stops there)."""
+    try:
+        value = _first_attr(attrs, name)
+    except ValueError:
+        return None
+    if value is None:
+        return default
+    return int(value) if value.isdigit() else None
+
+
+def _keys(attrs: bytes) -> set[bytes]:
+    keys = set()
+    try:
+        for key, _ in _raw_attrs(attrs):
+            keys.add(key)
+    except ValueError:
+        return keys  # calamine stops reading the cell's attributes there too
+    return keys
+
+
+class _OdsScan:
+    """content.xml as calamine's ods reader expands it, every table at once when it opens.
+
+    Repeated rows and cells are copied, text included: one cell holding a long text, repeated
+    16,384 columns and thousands of rows, is gigabytes from a few bytes; <text:s text:c="N"/>
+    is N spaces. The cells and the text after expansion are held to a signing list's size.
+    """
+
+    MAX_ROWS, MAX_COLUMNS = 1 << 20, 1 << 14  # calamine's caps on repeats
+
+    def __init__(self, limits: Limits):
+        self.limits, self.max_text = limits, limits.max_text
+        self.tail = b""
+        self.extent = Extent(limits)
+        self.cells = self.text = self.tables_cells = 0
+        self.rows = self.row_repeats = self.column = 0
+        self.cell: tuple[int, bool, int] | None = None  # repeats, valued, text length
+        self.sheet: str | None = None
+        self.done = False
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        self.tail = data[self._scan(data) :]
+        if len(self.tail) > MAX_TAG_BYTES:
+            raise _damaged("an unfinished tag or comment longer than 1 MB")
+
+    def finish(self) -> None:
+        self._end_table()
+
+    def _scan(self, data: bytes) -> int:
+        last, stop = 0, len(data)
+        for match in _MARKUP.finditer(data):
+            self._text(match.start() - last)
+            last = match.end()
+            name = match.group(2)
+            if name is None:
+                if match.group(0) != b"<":
+                    continue
+                stop = match.start()
+                if (
+                    data.startswith(b"<!", stop)
+                    and not data.startswith((b"<!--", b"<![CDATA["), stop)
+                    and len(data) - stop >= 9
+                ):
+                    raise _damaged("a DOCTYPE in content.xml")
+                return stop
+            if not self.done:
+                self._tag(match.group(1) == b"/", name, match.group(3))
+        self._text(stop - last)
+        return stop
+
+    def _text(self, length: int) -> None:
+        if self.cell is not None and length > 0:
+            repeats, valued, before = self.cell
+            self.cell = (repeats, valued, before + length)
+
+    def _tag(self, closing: bool, name: bytes, attrs: bytes) -> None:
+        empty = attrs.endswith(b"/")
+        attrs = attrs.removesuffix(b"/")
+        if name == b"table:table":
+            self._end_table()
+            if not closing:
+                self.rows = 0
+                name = _attr(attrs, b"table:name")
+                self.sheet = _unescape(name.decode("utf-8", "replace")) if name else None
+        elif name == b"table:table-row" and not closing:
+            repeats = _ods_number(attrs, b"table:number-rows-repeated", 1)
+            if repeats is None:
+                self.done = True
+                return
+            self.row_repeats = min(repeats, self.MAX_ROWS - min(self.rows, self.MAX_ROWS))
+            self.rows += self.row_repeats
+            self.column = 0
+        elif name in (b"table:table-cell", b"table:covered-table-cell") and not closing:
+            repeats = _ods_number(attrs, b"table:number-columns-repeated", 1)
+            if repeats is None:
+                self.done = True
+                return
+            repeats = min(repeats, self.MAX_COLUMNS - min(self.column, self.MAX_COLUMNS))
+            valued = not empty or bool(_keys(attrs) & {b"office:value-type", b"table:formula"})
+            self.cell = (repeats, valued, 0)
+            if empty:
+                self._end_cell()
+        elif name in (b"table:table-cell", b"table:covered-table-cell") and closing:
+            self._end_cell()
+        elif name == b"text:s" and not closing and self.cell is not None:
+            self._text(_ods_number(attrs, b"text:c", 1) or 0)
+
+    def _end_cell(self) -> None:
+        if self.cell is None:
+            return
+        repeats, valued, length = self.cell
+        self.cell = None
+        self.column += repeats
+        if not valued or not repeats or not self.row_repeats:
+            if valued and repeats:  # a cell past calamine's row cap: kept, never shown
+                self.extent.add(self.column, self.rows + 1)
+            return
+        self.extent.add(self.column, self.rows)
+        copies = repeats * self.row_repeats
+        self.cells += copies
+        self.text += length * copies
+        if self.cells > self.limits.max_cells or self.text > self.max_text:
+            raise TooLarge(
+                f"repeats its cells to more than {self.limits.max_cells:,} cells or "
+                f"{self.max_text / 1048576:,.0f} MB of text; {self.limits.describe()}"
+            )
+
+    def _end_table(self) -> None:
+        self.tables_cells += self.extent.columns * self.extent.rows
+        self.extent = Extent(self.limits)
+        if self.tables_cells > self.limits.max_cells:
+            raise TooLarge(
+                f"its sheets together use more than {self.limits.max_cells:,} cells; "
+                f"{self.limits.describe()}"
+            )
+
+
+# --- Excel binary (.xlsb) -----------------------------------------------------------------------
+
+# Records placing a value in the column their first four bytes give, on the last BrtRowHdr's row.
+_XLSB_CELLS = frozenset(range(2, 12))
+
+
+class _XlsbScan:
+    """A sheet's .bin records as calamine's xlsb cell reader reads them (it stops at a row past
+    1,048,576 or at BrtEndSheetData)."""
+
+    def __init__(self, limits: Limits):
+        self.extent = Extent(limits)
+        self.buffer = b""
+        self.skip = 0
+        self.row = 0
+        self.done = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.done:
+            return
+        if self.skip >= len(chunk):
+            self.skip -= len(chunk)
+            return
+        data = self.buffer + chunk[self.skip :]
+        self.skip = 0
+        at, size = 0, len(data)
+        while at < size and not self.done:
+            header = _xlsb_header(data, at)
+            if header is None:
+                break
+            kind, length, start = header
+            if kind in _XLSB_CELLS or kind in (0x0000, 0x0092, 0x0094):
+                need = {0x0092: 0, 0x0094: 16}.get(kind, 4)
+                if start + min(length, need) > size:
+                    break
+                self._record(kind, data[start : start + min(length, need)])
+            end = start + length
+            if end > size:
+                self.skip, at = end - size, size
+                break
+            at = end
+        self.buffer = data[at:]
+        if len(self.buffer) > 64:
+            raise _damaged("an unfinished record")
+
+    def finish(self) -> None:
+        pass
+
+    def _record(self, kind: int, data: bytes) -> None:
+        if kind == 0x0000 and len(data) >= 4:  # BrtRowHdr
+            self.row = int.from_bytes(data[:4], "little")
+            if self.row > 0x100000:
+                self.done = True
+        elif kind == 0x0094 and len(data) >= 16:  # BrtWsDim: first, last row; first, last col
+            last_row = int.from_bytes(data[4:8], "little")
+            last_column = int.from_bytes(data[12:16], "little")
+            self.extent.add(last_column + 1, last_row + 1)
+        elif kind == 0x0092:
+            self.done = True
+        elif len(data) >= 4:
+            self.extent.add(int.from_bytes(data[:4], "little") + 1, self.row + 1)
+
+
+def _xlsb_header(data: bytes, at: int) -> tuple[int, int, int] | None:
+    """(record type, length, where its data starts), None when data ends inside the header."""
+    size = len(data)
+    if at >= size:
+        return None
+    kind = data[at]
+    at += 1
+    if kind & 0x80:
+        if at >= size:
+            return None
+        kind = (kind & 0x7F) + ((data[at] & 0x7F) << 7)
+        at += 1
+    length = 0
+    for index in range(4):
+        if at >= size:
+            return None
+        byte = data[at]
+        at += 1
+        length += (byte & 0x7F) << (7 * index)
+        if not byte & 0x80:
+            break
+    return kind, length, at
+
+
+def xlsb_sheets(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The worksheet parts an xlsb's relationships name (all of them: calamine reads those
+    its workbook.bin lists, a subset)."""
+    members = _Members(archive)
+    rels = members.read_small("xl/_rels/workbook.bin.rels")
+    found = []
+    for attrs in _tags(rels or b"", b"Relationship"):
+        kind = _attr(attrs, b"Type") or b""
+        target = (_attr(attrs, b"Target") or b"").decode("utf-8", "replace")
+        if kind.endswith(b"/worksheet") and target:
+            found += members.find(target[1:] if target.startswith("/") else "xl/" + target)
+    return found
 
 
 # --- merged cells -------------------------------------------------------------------------------

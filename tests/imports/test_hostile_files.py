@@ -261,6 +261,112 @@ def test_xls_with_a_forged_dimension_or_far_cell_is_refused(tmp_path):
     assert message.startswith("far.xls: sheet '县区上报' uses cells up to CRXP65536")
 
 
+def ods(path: Path, rows: str) -> Path:
+    """An OpenDocument spreadsheet: a header row, then `rows` (table:table-row elements)."""
+    header = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{title}</text:p></table:table-cell>'
+        for title in TITLES
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            '<office:body><office:spreadsheet><table:table table:name="县区上报">'
+            f"<table:table-row>{header}</table:table-row>{rows}"
+            "</table:table></office:spreadsheet></office:body></office:document-content>",
+        )
+    return path
+
+
+def test_ods_repeats_are_counted_as_calamine_copies_them(tmp_path):
+    # calamine reads every .ods table when it opens the file and copies repeated cells and
+    # rows: the first file took it 6 GB and a minute.
+    value = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    repeated = (
+        '<table:table-row table:number-rows-repeated="6000">'
+        + value.replace(
+            "<table:table-cell ", '<table:table-cell table:number-columns-repeated="16384" '
+        )
+        + "</table:table-cell></table:table-row>"
+    )
+    message = refusal(ods(tmp_path / "repeat.ods", repeated))
+    assert message.startswith("repeat.ods: sheet '县区上报' uses cells up to XFD6001")
+    spaces = (
+        '<table:table-row table:number-rows-repeated="1000"><table:table-cell '
+        'office:value-type="string" table:number-columns-repeated="30"><text:p>'
+        '<text:s text:c="1000000"/></text:p></table:table-cell></table:table-row>'
+    )
+    assert "repeats its cells to more than" in refusal(ods(tmp_path / "spaces.ods", spaces))
+    # LibreOffice ends every table with empty rows repeated to row 1,048,576: not counted.
+    legit = (
+        f"<table:table-row>{value}</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    [sheet] = read_sheets(ods(tmp_path / "legit.ods", legit))
+    assert [cells for _, cells in sheet.rows] == [TITLES, [1.0, "", "", ""]]
+
+
+def _record(kind: int, data: bytes = b"") -> bytes:
+    head = bytes([(kind & 0x7F) | 0x80, kind >> 7]) if kind >= 0x80 else bytes([kind])
+    size, length = len(data), bytearray()
+    while True:
+        length.append((size & 0x7F) | (0x80 if size >> 7 else 0))
+        size >>= 7
+        if not size:
+            return head + bytes(length) + data
+
+
+def xlsb(path: Path, far_column: int | None = None) -> Path:
+    """An Excel binary workbook: two numbers in A1:B1, and one more far to the right."""
+
+    def wide(text: str) -> bytes:
+        return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+    def number(column: int, value: float) -> bytes:
+        return _record(0x05, struct.pack("<IId", column, 0, value))  # BrtCellReal
+
+    book = (
+        _record(0x83)
+        + _record(0x8F)
+        + _record(0x9C, struct.pack("<II", 0, 1) + wide("rId1") + wide("Sheet1"))
+        + _record(0x90)
+        + _record(0x84)
+    )
+    sheet = _record(0x81) + _record(0x94, struct.pack("<4I", 0, 1, 0, 1)) + _record(0x91)
+    sheet += _record(0x00, bytes(12)) + number(0, 1.0) + number(1, 2.0)  # BrtRowHdr row 0
+    if far_column is not None:
+        sheet += _record(0x00, struct.pack("<I", 5) + bytes(8)) + number(far_column, 3.0)
+    sheet += _record(0x92) + _record(0x82)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", PACKAGE_RELS.replace("workbook.xml", "workbook.bin"))
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels", WORKBOOK_RELS.replace("sheet1.xml", "sheet1.bin")
+        )
+        archive.writestr("xl/workbook.bin", book)
+        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+    return path
+
+
+def test_xlsb_far_cells_are_refused(tmp_path):
+    # One cell in column 16,777,216 took calamine 3 GB.
+    [sheet] = read_sheets(xlsb(tmp_path / "ok.xlsb"))
+    assert list(sheet.rows) == [(1, [1.0, 2.0])]
+    message = refusal(xlsb(tmp_path / "far.xlsb", far_column=0xFFFFFF))
+    assert message.startswith("far.xlsb: uses cells up to AJRNIN6 (16,777,216 columns × 6 rows)")
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 
