@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 
+from investpromo.core import bulk
 from investpromo.core.models import ChangeLog
 
 SYSTEM_USERNAME = "investpromo-system"
@@ -109,6 +110,47 @@ def change_entry(**kwargs) -> ChangeLog:
     """The unsaved change-log row record_change would write (arguments as change_values)."""
     values = change_values(**kwargs)
     return ChangeLog(*[values.get(field.attname) for field in ChangeLog._meta.concrete_fields])
+
+
+def record_updates(*, actor, changes, source: str = "") -> int:
+    """Log many updates at once: (instance, before, after) each, in one insert; how many."""
+    # For bulk services: one change-log row per changed record, as record_change writes it.
+    entries = [
+        bulk.build(
+            ChangeLog,
+            change_values(
+                actor=actor,
+                instance=instance,
+                action=ChangeLog.Action.UPDATE,
+                before=before,
+                after=after,
+                source=source,
+            ),
+        )
+        for instance, before, after in changes
+        if before != after
+    ]
+    bulk.insert(ChangeLog, entries, with_ids=False)
+    return len(entries)
+
+
+def record_creations(*, actor, instances, source: str = "") -> None:
+    """Log many new records at once, each with its snapshot, in one insert."""
+    entries = [
+        bulk.build(
+            ChangeLog,
+            change_values(
+                actor=actor,
+                instance=instance,
+                action=ChangeLog.Action.CREATE,
+                before=None,
+                after=snapshot(instance),
+                source=source,
+            ),
+        )
+        for instance in instances
+    ]
+    bulk.insert(ChangeLog, entries, with_ids=False)
 
 
 def save_and_record_update(*, actor, instance: models.Model, before: dict, via: str = "") -> None:

@@ -71,11 +71,10 @@ class SheetReport:
 
 
 @dataclass
-class ImportReport:
-    """The outcome of import_signing_list; `to_dict()` is the API's JSON, `format_text()` the CLI's."""
+class Summary:
+    """What any import did or would do: its sheets, counts and problems, one format for all."""
 
     file: str
-    event: str
     dry_run: bool = False
     skip_invalid: bool = False
     written: bool = False
@@ -84,11 +83,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    organisations_created: int = 0
-    sei_derived: int = 0
-    sei_unknown: int = 0
-    added_value_cny: Decimal = Decimal("0.00")
-    updated_value_change_cny: Decimal = Decimal("0.00")
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rejects_path: str | None = None
@@ -106,19 +100,8 @@ class ImportReport:
         return sum(sheet.rows_read for sheet in self.sheets)
 
     @property
-    def summary_rows(self) -> int:
-        return sum(sheet.summary_rows for sheet in self.sheets)
-
-    @property
     def skipped_sheets(self) -> list[str]:
         return [sheet.name for sheet in self.sheets if not sheet.imported]
-
-    @property
-    def unknown_columns(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for sheet in self.sheets:
-            seen.update(dict.fromkeys(sheet.unknown_columns))
-        return list(seen)
 
     @property
     def failed(self) -> bool:
@@ -130,6 +113,35 @@ class ImportReport:
         if self.failed:
             return "invalid"
         return "dry_run" if self.dry_run else "written"
+
+    def sort_problems(self) -> None:
+        """Errors and warnings in file order: by sheet, then row."""
+        order = {sheet.name: index for index, sheet in enumerate(self.sheets)}
+        self.warnings.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
+        self.errors.sort(key=lambda p: (order.get(p.sheet, 0), p.row or 0))
+
+
+@dataclass
+class ImportReport(Summary):
+    """The outcome of import_signing_list; `to_dict()` is the API's JSON, `format_text()` the CLI's."""
+
+    event: str = ""
+    organisations_created: int = 0
+    sei_derived: int = 0
+    sei_unknown: int = 0
+    added_value_cny: Decimal = Decimal("0.00")
+    updated_value_change_cny: Decimal = Decimal("0.00")
+
+    @property
+    def summary_rows(self) -> int:
+        return sum(sheet.summary_rows for sheet in self.sheets)
+
+    @property
+    def unknown_columns(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for sheet in self.sheets:
+            seen.update(dict.fromkeys(sheet.unknown_columns))
+        return list(seen)
 
     def to_dict(self, *, max_problems: int | None = None) -> dict:
         """JSON-ready (decimals as strings); problem lists cut at max_problems when given."""
@@ -217,6 +229,43 @@ class ImportReport:
         else:
             outcome = "written" if self.written else "nothing to write"
         return f"{self.file} → event {self.event}: {self.rows_read} rows read; {outcome}"
+
+
+@dataclass
+class ProgressImportReport(Summary):
+    """The outcome of import_progress: steps created, updated and unchanged, and the problems."""
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "rows_read": {sheet.name: sheet.rows_read for sheet in self.sheets if sheet.imported},
+            "skipped_sheets": self.skipped_sheets,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+
+    def format_text(self) -> str:
+        lines = [str(p) for p in self.errors] + [f"warning: {p}" for p in self.warnings]
+        for sheet in self.sheets:
+            if sheet.imported:
+                lines.append(f"sheet {sheet.name}: {sheet.rows_read} rows read")
+        for name in self.skipped_sheets:
+            lines.append(f"sheet {name}: skipped (no header row with stage and date)")
+        verb = "would be" if self.dry_run or self.failed else "were"
+        lines.append(
+            f"steps: {self.created} new, {self.updated} updated, {self.unchanged} unchanged "
+            f"{verb} written; {self.rejected} rows rejected"
+        )
+        if self.failed:
+            lines.append("nothing was written: fix the rows above and import again")
+        return "\n".join(lines)
 
 
 def _sheet_line(sheet: SheetReport) -> str:

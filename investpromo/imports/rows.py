@@ -42,6 +42,30 @@ _SPACES = re.compile(r"\s+")
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、()\[\]【】]+)")
 _CACHE_LIMIT = 50_000
 _MAYBE_TOTAL = re.compile("[计lLｌＬ]")
+# The columns a service's row problem names, by the field it names.
+_FIELD_COLUMNS = {
+    "name": "project_name",
+    "investor": "investor",
+    "destination_region": "destination",
+    "origin_region": "origin",
+    "agreement_type": "agreement_type",
+    "sei_status": "sei",
+    "sei_industry": "sei",
+    "industry_class": "industry_code",
+    "contract_value": "contract_value",
+    "currency": "currency",
+    "signing_date": "signing_date",
+}
+# The optional project fields each column gives (a sheet without them keeps what is stored).
+_GIVES = {
+    "origin": ("origin_region",),
+    "signing_date": ("signing_date",),
+    "agreement_type": ("agreement_type",),
+    "industry_code": ("industry_class", "sei_status"),
+    "sei": ("sei_status",),
+    "industry_text": ("industry_text",),
+    "notes": ("notes",),
+}
 _PARSED_KEYS = (
     "project_name",
     "investor",
@@ -120,6 +144,9 @@ class Layout:
         for position, text in header.unknown:
             target = self.ignored if header_key(text) in _COMPUTED_KEYS else self.unknown
             target.append((position, _label(text)))
+        # What a row of this sheet tells the ledger (see projects.matching.ProjectRow).
+        self.given = frozenset(name for key in self.positions for name in _GIVES.get(key, ()))
+        self.extra_columns = [label for _, label in self.unknown]
         value_match = header.columns[self.positions["contract_value"]]
         self.unit = value_match.unit
         self.unit_from_title = False
@@ -186,9 +213,35 @@ class ParsedRow:
     notes: str = ""
     extra: dict = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] | None = None
 
     def error(self, column: str, message: str) -> None:
         self.errors.append((column, message))
+
+    # What projects.matching.ProjectRow asks of a row: problems by field, the sheet's columns.
+
+    def reject(self, field_name: str | None, message: str) -> None:
+        """A problem the ledger found, put on the column of the field it names."""
+        self.errors.append((self._column(field_name), message))
+
+    def warn(self, field_name: str | None, message: str) -> None:
+        if self.warnings is None:
+            self.warnings = []
+        self.warnings.append((self._column(field_name), message))
+
+    def _column(self, field_name: str | None) -> str:
+        column = _FIELD_COLUMNS.get(field_name or "", "contract_value")
+        if column == "currency" and not self.layout.has("currency"):
+            column = "contract_value"
+        return self.layout.label(column)
+
+    @property
+    def given(self) -> frozenset[str]:
+        return self.layout.given
+
+    @property
+    def extra_columns(self) -> list[str]:
+        return self.layout.extra_columns
 
 
 class RowReader:
@@ -249,8 +302,6 @@ class RowReader:
             row.error(layout.label("project_name"), "the project name is missing")
         elif row.name and not row.investor:
             row.error(layout.label("investor"), "the investor is missing")
-        if len(row.investor) > 200:
-            row.error(layout.label("investor"), "an investor name may have at most 200 characters")
         self._uscc(layout, row, uscc)
         self._regions(layout, row, destination, origin)
         self._amount(layout, row, value, currency)

@@ -452,13 +452,13 @@ def test_an_industry_code_excel_turned_into_a_number_keeps_its_leading_zero(tmp_
 def test_a_concurrent_write_is_one_clear_error_and_nothing_is_written(tmp_path, event, monkeypatch):
     from django.db import IntegrityError
 
+    from investpromo.core import bulk
     from investpromo.core.errors import UserError
-    from investpromo.imports import bulkinsert
 
     def clash(*args, **kwargs):
         raise IntegrityError("UNIQUE constraint failed: orgs_organisation.uscc")
 
-    monkeypatch.setattr(bulkinsert, "insert", clash)
+    monkeypatch.setattr(bulk, "insert", clash)
     with pytest.raises(UserError, match="the ledger changed while importing"):
         run(xlsx(tmp_path / "c.xlsx", {"S": [HEADER, *project_rows(2)]}), event)
     assert not Project.objects.filter(event=event).exists()
@@ -468,11 +468,11 @@ def test_a_concurrent_write_is_one_clear_error_and_nothing_is_written(tmp_path, 
 def test_investors_are_found_the_same_whether_loaded_at_once_or_per_batch(
     tmp_path, event, monkeypatch, all_at_once
 ):
-    from investpromo.imports.batches import LedgerMatcher
+    from investpromo.orgs.services import InvestorBook
     from tests.factories import make_org
 
     if not all_at_once:  # as with a ledger of many more organisations than the file has rows
-        monkeypatch.setattr(LedgerMatcher, "_load_all_organisations", lambda self: False)
+        monkeypatch.setattr(InvestorBook, "_load_all", lambda self: False)
     by_uscc = make_org("甲实业有限公司", uscc=USCC_A)
     oldest = make_org("乙公司")
     Organisation.objects.create(name="乙公司", normalized_name=oldest.normalized_name)

@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from investpromo.core.management.base import InvestPromoCommand
-from investpromo.followup.progress_import import import_progress
+from investpromo.imports.progress import import_progress
 
 
 class Command(InvestPromoCommand):

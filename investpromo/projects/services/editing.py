@@ -1,4 +1,4 @@
-"""Writing signed projects; the only code that creates, changes or deletes them."""
+"""Writing one project at a time (forms, the API, the admin): create, update, delete."""
 
 import datetime as dt
 from decimal import Decimal

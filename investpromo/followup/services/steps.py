@@ -1,4 +1,4 @@
-"""Recording progress steps, evidence and snapshots; the only writers of follow-through data."""
+"""Recording progress steps, evidence, thresholds and snapshots one at a time."""
 
 import datetime as dt
 import hashlib
