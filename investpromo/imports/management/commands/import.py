@@ -2,6 +2,7 @@
 
 from django.core.management.base import CommandError
 
+from investpromo.core.errors import Conflict
 from investpromo.core.management.base import InvestPromoCommand
 from investpromo.events.selectors import get_event
 from investpromo.imports.importer import import_signing_list
@@ -12,7 +13,8 @@ PROGRESS_STEP = 10_000
 class Command(InvestPromoCommand):
     help = (
         "Import a signing list into an event. All or nothing unless --skip-invalid; exit 1 when "
-        "rows are invalid (nothing written), 2 when the file or event cannot be used."
+        "rows are invalid or another import changed the ledger meanwhile (nothing written), 2 "
+        "when the file or event cannot be used."
     )
 
     def add_arguments(self, parser):
@@ -30,15 +32,19 @@ class Command(InvestPromoCommand):
 
     def handle(self, *args, **options):
         event = get_event(options["event"])
-        report = import_signing_list(
-            actor=self.actor(options),
-            path=options["file"],
-            event=event,
-            dry_run=options["dry_run"],
-            skip_invalid=options["skip_invalid"],
-            rejects_path=options["rejects"],
-            progress=self._progress_printer(),
-        )
+        try:
+            report = import_signing_list(
+                actor=self.actor(options),
+                path=options["file"],
+                event=event,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                rejects_path=options["rejects"],
+                progress=self._progress_printer(),
+            )
+        except Conflict as error:
+            # Nothing was written, as with invalid rows; importing again is the way out.
+            raise CommandError(str(error), returncode=1) from None
         self.stdout.write(report.format_text())
         if report.failed:
             raise CommandError(f"{report.rejected} invalid rows: nothing was written", returncode=1)
