@@ -5,7 +5,7 @@ from django.contrib import admin
 from investpromo.core.admin import ServiceAdmin
 from investpromo.projects import services
 from investpromo.projects.models import ExchangeRate, Project
-from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
+from investpromo.projects.services.rates import delete_exchange_rate, set_exchange_rate
 
 # What the admin form edits: everything a caller may set but the import bookkeeping.
 PROJECT_INPUT_FIELDS = [f for f in services.PROJECT_FIELDS if f not in {"source_ref", "is_demo"}]

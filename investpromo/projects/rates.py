@@ -1,13 +1,12 @@
-"""Exchange rates: writing them (audited) and converting money at the rate in force on a date."""
+"""Exchange rates: reading them and converting money at the rate in force on a date.
+
+Rates are written by projects.services.rates (set_exchange_rate, delete_exchange_rate).
+"""
 
 import datetime as dt
 from bisect import bisect_right
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.db import transaction
-
-from investpromo.accounts.permissions import ensure_administrator
-from investpromo.core.audit import delete_and_record, record_change, snapshot
 from investpromo.core.errors import UserError
 from investpromo.projects.models import ExchangeRate
 
@@ -27,6 +26,15 @@ CURRENCIES = (
     "TWD",
     "MOP",
 )
+
+
+def __getattr__(name: str):
+    """The writers, moved to projects.services.rates, still importable from here."""
+    if name in {"set_exchange_rate", "delete_exchange_rate"}:
+        from investpromo.projects.services import rates
+
+        return getattr(rates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def to_fen(value: Decimal) -> Decimal:
@@ -51,58 +59,6 @@ def parse_rate(text) -> Decimal:
     if not rate.is_finite() or rate <= 0:
         raise UserError(f"rate {text!r} must be a positive number", field="cny_per_unit")
     return rate
-
-
-@transaction.atomic
-def set_exchange_rate(
-    *,
-    actor,
-    currency: str,
-    cny_per_unit: Decimal | str,
-    date: dt.date,
-    source: str = "",
-    via: str = "",
-) -> tuple[ExchangeRate, bool]:
-    """Create or replace the rate of a currency on a date; returns (rate, created)."""
-    ensure_administrator(actor, "exchange rates")
-    currency = normalize_currency(currency)
-    if currency == "CNY":
-        raise UserError("CNY is the base currency: its rate is always 1", field="currency")
-    rate_value = parse_rate(cny_per_unit)
-    existing = ExchangeRate.objects.select_for_update().filter(currency=currency, date=date).first()
-    if existing is None:
-        rate = ExchangeRate.objects.create(
-            currency=currency, date=date, cny_per_unit=rate_value, source=source
-        )
-        record_change(
-            actor=actor,
-            instance=rate,
-            action="create",
-            before=None,
-            after=snapshot(rate),
-            source=via,
-        )
-        return rate, True
-    before = snapshot(existing)
-    existing.cny_per_unit = rate_value
-    existing.source = source or existing.source
-    existing.save()
-    record_change(
-        actor=actor,
-        instance=existing,
-        action="update",
-        before=before,
-        after=snapshot(existing),
-        source=via,
-    )
-    return existing, False
-
-
-@transaction.atomic
-def delete_exchange_rate(*, actor, rate: ExchangeRate, via: str = "") -> None:
-    """Remove a rate; projects keep the rate they were converted at."""
-    ensure_administrator(actor, "exchange rates")
-    delete_and_record(actor=actor, instance=rate, via=via)
 
 
 def missing_rate_error(currency: str, on: dt.date) -> UserError:

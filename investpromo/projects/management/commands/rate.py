@@ -2,7 +2,7 @@
 
 from investpromo.core.management.base import InvestPromoCommand, parse_date_arg
 from investpromo.projects.models import ExchangeRate
-from investpromo.projects.rates import set_exchange_rate
+from investpromo.projects.services.rates import set_exchange_rate
 
 
 class Command(InvestPromoCommand):
