@@ -220,3 +220,74 @@ def test_reimport_without_funds_keeps_the_recorded_funds(ledger, tmp_path):
     assert report.unchanged == 1 and report.updated == 0
     step = ProgressStep.objects.get(project=one)
     assert step.funds_in_place == Decimal("10000000") and step.note == "照片"
+
+
+def test_queries_do_not_grow_with_the_rows(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event = make_event(slug="q", start=dt.date(2024, 8, 31))
+    investor = make_org("查询测试有限公司")
+    projects = [
+        make_project(event=event, name=f"项目{n}", investor=investor, value="100000000")
+        for n in range(44)
+    ]
+    counts = []
+    for some in (projects[:4], projects[4:]):
+        rows = [
+            [n, p.pk, None, None, None, "注册", "2024-10-08", None, None]
+            for n, p in enumerate(some)
+        ]
+        path = workbook(tmp_path / f"{len(some)}.xlsx", rows)
+        with CaptureQueriesContext(connection) as queries:
+            report = import_progress(actor=system_user(), path=path)
+        assert report.created == len(some) and not report.errors, report.format_text()
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_going_back_a_stage_is_marked_and_the_state_follows(ledger, tmp_path):
+    from investpromo.followup.models import ProjectState
+
+    _, one, two = ledger
+    path = workbook(
+        tmp_path / "p.xlsx",
+        [
+            [1, one.pk, None, None, None, "注册", "2024-10-08", None, None],
+            [2, one.pk, None, None, None, "开工", "2025-03-01", 1000, "照片"],
+            [3, one.pk, None, None, None, "审批", "2025-04-01", None, None],  # back from 开工
+            [4, two.pk, None, None, None, "终止", "2025-02-01", None, "投资方撤回"],
+        ],
+    )
+    report = import_progress(actor=system_user(), path=path)
+    assert report.created == 4 and not report.errors
+    steps = {s.stage: s for s in ProgressStep.objects.filter(project=one)}
+    assert [steps[s].is_regression for s in ("registered", "started", "approved")] == [
+        False,
+        False,
+        True,
+    ]
+    state = ProjectState.objects.get(project=one)
+    assert (state.stage, state.funds_cny) == ("approved", Decimal("10000000.00"))
+    assert ProjectState.objects.get(project=two).stage == "terminated"
+    # A step dated before the others, imported later, marks the ones after it again.
+    earlier = workbook(
+        tmp_path / "q.xlsx", [[1, one.pk, None, None, None, "竣工", "2024-12-01", None, "验收"]]
+    )
+    import_progress(actor=system_user(), path=earlier)
+    steps = {s.stage: s for s in ProgressStep.objects.filter(project=one)}
+    assert steps["started"].is_regression and not steps["completed"].is_regression
+    logs = ChangeLog.objects.filter(
+        content_type__model="progressstep", object_id__in=[str(s.pk) for s in steps.values()]
+    )
+    assert logs.filter(action="create").count() == 4
+
+
+def test_progress_is_reported_as_rows_are_read(ledger, tmp_path):
+    _, one, _ = ledger
+    path = workbook(
+        tmp_path / "p.xlsx", [[1, one.pk, None, None, None, "注册", "2024-10-08", None, None]]
+    )
+    calls = []
+    import_progress(actor=system_user(), path=path, progress=lambda *a: calls.append(a))
+    assert calls[-1][0] == calls[-1][1] >= 3

@@ -492,3 +492,11 @@ def test_investors_are_found_the_same_whether_loaded_at_once_or_per_batch(
     assert found["丁项目"].investor.uscc == USCC_B
     assert report.organisations_created == 2
     assert Organisation.objects.count() == 5
+
+
+def test_rejected_rows_leave_no_new_organisation(tmp_path, event):
+    rows = [HEADER, [1, "好项目", "甲公司", "松北区", 100], [2, "坏项目", "乙公司", "松北区", -5]]
+    report = run(xlsx(tmp_path / "r.xlsx", {"S": rows}), event, skip_invalid=True)
+    assert report.created == 1 and report.rejected == 1
+    assert report.organisations_created == 1
+    assert list(Organisation.objects.values_list("name", flat=True)) == ["甲公司"]
