@@ -37,6 +37,8 @@ FAST_COLUMNS = 30
 _ATTR_WS = b" \t\r\n\x0c"  # Rust's is_ascii_whitespace: what calamine skips around attributes
 # A tag with its attributes, quote-aware (a '>' inside a quoted value does not end it).
 _TAG_AT = re.compile(rb'<(/?)([^\s/>!?<]+)((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>')
+# Prefixed tags: calamine ignores namespace prefixes. (Kept apart from other searches: a
+# regex whose alternatives start differently loses the C prefix scan, twenty times slower.)
 _PREFIXED = re.compile(rb":(?:c|row|dimension)[ \t\r\n/>]")
 _PREFIX_BEFORE = re.compile(rb"<[^\s/>!?<:]+\Z")
 _DIMENSION = re.compile(rb"<dimension[ \t\r\n/>]")
@@ -47,6 +49,17 @@ _MARKUP = re.compile(
     rb"|<",
     re.S,
 )
+# The exact pass's tokens: first a whole plain cell (plain attributes, plain <v>, <f> or
+# inline-string content), one Python step instead of five; else any markup, as _MARKUP.
+_EXACT = re.compile(
+    rb'<c(?P<cell>(?: (?:r|s|t|cm|vm|ph)="[^"<>]*")*)[ ]?(?:/>|>(?:<v>[^<]*</v>|<f>[^<]*</f>'
+    rb'|<is><t(?: xml:space="preserve")?>[^<]*</t></is>)*</c>)'
+    rb"|<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+    rb'|<(/?)([^\s/>!?<]+)((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>'
+    rb"|<",
+    re.S,
+)
+_R_VALUE = re.compile(rb' r="([^"]*)"')
 _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _VALUE_TAGS = {b"v", b"f", b"is"}
@@ -63,6 +76,10 @@ class TooLarge(Exception):
 
 class _NeedExact(Exception):
     """The fast pass met a cell it cannot place on its own."""
+
+
+class _NeedWide(Exception):
+    """The fast pass met a cell past FAST_COLUMNS: the sheet's extent must be counted."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +181,7 @@ def _check_with(archive, info: zipfile.ZipInfo, scan) -> None:
 
 def _check_sheet(archive, info: zipfile.ZipInfo, name: str, limits: Limits) -> None:
     fast: _FastScan | None = _FastScan(limits)
+    again: type[Exception] | None = None
     merges = _Counter((b"mergeCell",))
     try:
         for chunk in read_capped(archive, info):
@@ -176,15 +194,24 @@ def _check_sheet(archive, info: zipfile.ZipInfo, name: str, limits: Limits) -> N
             if fast is not None:
                 try:
                     fast.feed(chunk)
-                except _NeedExact:
-                    fast = None
+                except (_NeedWide, _NeedExact) as need:
+                    fast, again = None, type(need)
         if fast is not None:
             fast.finish()
-        else:
-            exact = _ExactScan(limits)
-            for chunk in read_capped(archive, info):
-                if exact.feed(chunk):
-                    break
+            return
+        if again is _NeedWide:
+            try:
+                wide = _FastScan(limits, wide=True)
+                for chunk in read_capped(archive, info):
+                    wide.feed(chunk)
+                wide.finish()
+                return
+            except _NeedExact:
+                pass
+        exact = _ExactScan(limits)
+        for chunk in read_capped(archive, info):
+            if exact.feed(chunk):
+                break
     except TooLarge as error:
         error.sheet = error.sheet or name
         raise
@@ -218,9 +245,12 @@ class _Counter:
         self.keep = max(len(needle) for needle in needles) - 1
 
     def add(self, chunk: bytes) -> None:
-        data = self.tail + chunk
-        self.count += sum(data.count(n) - self.tail.count(n) for n in self.needles)
-        self.tail = data[-self.keep :] if self.keep else b""
+        # The tail and the chunk's start are each shorter than a needle: what they hold
+        # together is only what the chunk boundary splits.
+        seam = self.tail + chunk[: self.keep]
+        self.count += sum(chunk.count(n) + seam.count(n) for n in self.needles)
+        if self.keep:
+            self.tail = (chunk if len(chunk) >= self.keep else self.tail + chunk)[-self.keep :]
 
 
 def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -411,16 +441,28 @@ def _unescape(text: str) -> str:
 # --- references ---------------------------------------------------------------------------------
 
 
+_REF = re.compile(rb"([A-Za-z]*)([0-9]+)\Z")
+_COLUMNS: dict[bytes, int] = {}
+
+
 def parse_ref(ref: bytes) -> tuple[int, int] | None:
     """(column, row), 1-based, of a reference such as b"XFD1048576" as calamine reads it
     (column 0 when it has no letters); None where calamine refuses it."""
-    match = re.fullmatch(rb"([A-Za-z]*)([0-9]+)", ref)
-    if match is None or int(match.group(2)) == 0:
+    match = _REF.match(ref)
+    if match is None:
         return None
-    column = 0
-    for letter in match.group(1).upper():
-        column = column * 26 + letter - 64
-    return column, int(match.group(2))
+    letters, digits = match.groups()
+    row = int(digits)
+    if row == 0:
+        return None
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = 0
+        for letter in letters.upper():
+            column = column * 26 + letter - 64
+        if len(_COLUMNS) < 4096:
+            _COLUMNS[letters] = column
+    return column, row
 
 
 def column_letters(column: int) -> str:
@@ -481,18 +523,28 @@ def _damaged(what: str) -> TooLarge:
     return TooLarge(f"cannot be read: the file is damaged ({what})")
 
 
-class _FastScan:
-    """Stateless checks of every explicit reference; plain in-limit tags cost no Python."""
+_PLAIN_COLUMNS = re.compile(rb'<c r="([A-Z]+)[0-9]')
+_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
 
-    def __init__(self, limits: Limits):
-        self.limits = limits
+
+class _FastScan:
+    """Stateless checks of every explicit reference; plain in-limit tags cost no Python.
+
+    Wide (past FAST_COLUMNS), it also takes the furthest column and row of the plain cells
+    (C-level findall) to hold the sheet's extent to the cell budget.
+    """
+
+    def __init__(self, limits: Limits, wide: bool = False):
+        self.limits, self.wide = limits, wide
+        self.columns = limits.max_columns if wide else min(FAST_COLUMNS, limits.max_columns)
         self.extent = Extent(limits)
         self.tail = b""
         # The furthest row tag seen: checked after the cells around it, so that a far cell
         # is named rather than only its row.
         self.row = 0
+        self.header = True  # before <sheetData>, where calamine reads <dimension>
         rows = _digits_at_most(limits.max_rows)
-        columns = _letters_at_most(min(FAST_COLUMNS, limits.max_columns))
+        columns = _letters_at_most(self.columns)
         # Tags not in the plain shape, or beyond the plain limits: each is looked at alone.
         self.odd_cells = re.compile(
             rb'<c(?=[ \t\r\n/>])(?! r="'
@@ -512,7 +564,10 @@ class _FastScan:
 
     def _scan(self, data: bytes, final: bool) -> int:
         """Checks the odd tags of data; returns where an unfinished last tag starts."""
-        hits = [m.start() for m in _DIMENSION.finditer(data)]
+        hits = []
+        if self.header:
+            hits += [m.start() for m in _DIMENSION.finditer(data)]
+            self.header = b"sheetData" not in data
         hits += [m.start() for m in self.odd_rows.finditer(data)]
         hits += [m.start() for m in self.odd_cells.finditer(data)]
         for match in _PREFIXED.finditer(data):
@@ -532,6 +587,12 @@ class _FastScan:
                 keep = min(start, keep)
                 break
             self._check(tag.group(2), tag.group(3).removesuffix(b"/"))
+        if self.wide:
+            letters = set(_PLAIN_COLUMNS.findall(data))
+            if letters:
+                column = max(parse_ref(letters + b"1")[0] for letters in letters)
+                rows = _PLAIN_ROWS.findall(data)
+                self.extent.add(column, max(map(int, rows)) if rows else 0)
         if self.row:
             self.extent.add(0, self.row)
         return keep
@@ -556,9 +617,11 @@ class _FastScan:
         if place is None:
             return
         column, row = place
-        if column > FAST_COLUMNS and local == b"c":
+        if column > self.columns and local == b"c":
             self.extent.add(column, row)
-            raise _NeedExact  # whether it fits depends on how many rows the sheet has
+            raise _NeedWide  # whether it fits depends on how many rows the sheet has
+        if self.wide and local == b"c":
+            self.extent.add(column, row)
         # The cells before this one are not counted here: only how deep the sheet goes.
         self.row = max(self.row, row)
 
@@ -586,8 +649,15 @@ class _ExactScan:
         return self.done
 
     def _scan(self, data: bytes) -> int:
-        for match in _MARKUP.finditer(data):
-            name = match.group(2)
+        for match in _EXACT.finditer(data):
+            cell = match.group("cell")
+            if cell is not None:
+                if self.started:
+                    self._plain_cell(cell)
+                    if self.done:
+                        return len(data)
+                continue
+            name = match.group(3)
             if name is None:
                 if match.group(0) != b"<":
                     continue  # a comment, CDATA or processing instruction
@@ -599,10 +669,19 @@ class _ExactScan:
                 ):
                     raise _damaged("a DOCTYPE in the sheet XML")
                 return start  # unfinished: read on
-            self._tag(match.group(1) == b"/", name, match.group(3))
+            self._tag(match.group(2) == b"/", name, match.group(4))
             if self.done:
                 return len(data)
         return len(data)
+
+    def _plain_cell(self, attrs: bytes) -> None:
+        """A whole cell, <c ...> to </c>, whose content holds no other tags."""
+        if self.value is not None:
+            raise _damaged("a cell value holds other cells")
+        if self.state == self.CELL:
+            raise _damaged("a cell inside another cell")
+        refs = _R_VALUE.findall(attrs)
+        self._place(refs[0] if len(refs) == 1 else _cell_ref(attrs) if refs else None)
 
     def _tag(self, closing: bool, name: bytes, attrs: bytes) -> None:
         local = name[name.find(b":") + 1 :]
@@ -668,14 +747,18 @@ class _ExactScan:
         if self.state == self.CELL:
             raise _damaged("a cell inside another cell")
         try:
-            ref = _cell_ref(attrs)
+            self._place(_cell_ref(attrs))
         except ValueError:
-            self.done = True
-            return
+            self.done = True  # calamine fails on this cell, before placing it
+        if not empty and not self.done:
+            self.parent, self.state = self.state, self.CELL
+
+    def _place(self, ref: bytes | None) -> None:
+        """Where calamine puts a cell: its r, else after the cell before it in the row."""
         if ref is not None:
             place = parse_ref(ref)
             if place is None or place[0] == 0:
-                self.done = True
+                self.done = True  # calamine fails on the reference
                 return
             column, row = place
             self.column = column - 1
@@ -683,8 +766,6 @@ class _ExactScan:
             column, row = self.column + 1, self.row + 1
         self.column += 1
         self.extent.add(column, row)
-        if not empty:
-            self.parent, self.state = self.state, self.CELL
 
 
 # --- OpenDocument (.ods) ------------------------------------------------------------------------

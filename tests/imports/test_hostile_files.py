@@ -148,6 +148,13 @@ def test_a_far_cell_is_refused_before_calamine_allocates_it(tmp_path):
             "D1000002 (4 columns",
         ),
         # wide and deep, each within its own limit: more cells than a signing list has
+        (
+            '<row r="3"><c r="AN3"><v>1</v></c></row><row r="900000"><c r="A900000"><v>1</v>'
+            "</c></row>",
+            None,
+            "AN900000 (40 columns × 900,000 rows = 36,000,000 cells); a signing list has at "
+            "most 30,000,000 cells",
+        ),
         ('<row r="999999"><c r="GR999999"><v>1</v></c></row>', None, "= 199,999,800 cells"),
     ],
 )
