@@ -293,6 +293,8 @@ def _check_zip(
         ) from None
     except (NotImplementedError, RuntimeError) as error:  # compression method, encryption
         raise UnreadableFile(f"{shown}: the file is damaged or not a workbook ({error})") from None
+    except (ValueError, IndexError, struct.error) as error:  # what a parse of it cannot take
+        raise UnreadableFile(f"{shown}: the file is damaged ({error})") from None
 
 
 def _check_zip_directory(path: Path, shown: str) -> None:

@@ -230,7 +230,7 @@ def _check_shared_strings(archive, info: zipfile.ZipInfo, limits: Limits) -> Non
             tag = found and _TAG_AT.match(head, found.start())
             if tag:
                 count = _attr(tag.group(3).removesuffix(b"/"), b"uniqueCount") or b""
-                declared = int(count) if count.isdigit() else 0
+                declared = _number(count) if count.isdigit() else 0
         if max(items.count, declared or 0) > limits.max_cells:
             raise TooLarge(
                 f"its shared strings hold more than {limits.max_cells:,} texts; {limits.describe()}"
@@ -442,6 +442,15 @@ def _unescape(text: str) -> str:
 
 
 _REF = re.compile(rb"([A-Za-z]*)([0-9]+)\Z")
+_HUGE = 10**15
+
+
+def _number(digits: bytes) -> int:
+    """A decimal number, any length (int() refuses more than 4,300 digits)."""
+    digits = digits.lstrip(b"0") or b"0"
+    return int(digits) if len(digits) <= 15 else _HUGE
+
+
 _COLUMNS: dict[bytes, int] = {}
 
 
@@ -452,11 +461,13 @@ def parse_ref(ref: bytes) -> tuple[int, int] | None:
     if match is None:
         return None
     letters, digits = match.groups()
-    row = int(digits)
+    row = _number(digits)
     if row == 0:
         return None
     column = _COLUMNS.get(letters)
-    if column is None:
+    if column is None and len(letters) > 8:
+        column = _HUGE  # past any limit (calamine's u32 wraps; refusing is the safe side)
+    elif column is None:
         column = 0
         for letter in letters.upper():
             column = column * 26 + letter - 64
@@ -524,7 +535,7 @@ def _damaged(what: str) -> TooLarge:
 
 
 _PLAIN_COLUMNS = re.compile(rb'<c r="([A-Z]+)[0-9]')
-_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_PLAIN_ROWS = re.compile(rb'<c r="[A-Z]+([0-9]{1,15})"')
 
 
 class _FastScan:
@@ -779,7 +790,7 @@ def _ods_number(attrs: bytes, name: bytes, default: int) -> int | None:
         return None
     if value is None:
         return default
-    return int(value) if value.isdigit() else None
+    return _number(value) if value.isdigit() else None
 
 
 def _keys(attrs: bytes) -> set[bytes]:

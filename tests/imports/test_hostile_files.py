@@ -138,6 +138,8 @@ def test_a_far_cell_is_refused_before_calamine_allocates_it(tmp_path):
         # a cell whose reference disagrees with its row, lower case, quoted with '
         ('<row r="3"><c r="A1048576"><v>1</v></c></row>', None, "rows up to 1,048,576"),
         ("<row r='3'><c t='n' r='xfd3'><v>1</v></c></row>", None, "XFD3 (16,384 columns"),
+        # a row number Python's int() would refuse (more than 4,300 digits)
+        (f'<row r="3"><c r="A{"9" * 5000}"><v>1</v></c></row>', None, "rows up to 1,000,000,000,0"),
         # a namespace prefix calamine ignores
         ('<x:row r="3"><x:c r="XFD3"><x:v>1</x:v></x:c></x:row>', None, "XFD3 (16,384"),
         # cells without r are placed after the cells and rows before them
