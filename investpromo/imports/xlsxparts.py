@@ -1,4 +1,4 @@
-"""What an xlsx declares before python-calamine reads it: its parts, how far each sheet reaches.
+"""What a zip workbook (xlsx, xlsb, ods) declares before python-calamine reads it.
 
 python-calamine materialises a sheet as one dense block up to its furthest cell (32 bytes a
 cell), so one cell at XFD1048576 asks for 512 GB and aborts the process. Before calamine opens
@@ -14,7 +14,9 @@ A sheet is scanned in up to two passes:
   rows before it) or lies beyond column FAST_COLUMNS (whether it fits depends on the rows):
   every tag is followed as calamine follows it, and what would make calamine's count differ
   from ours (a row or cell inside a cell, a DOCTYPE) is refused as damaged.
-Merged-cell ranges are read here too, for python-calamine versions without them.
+An .xlsb sheet's records and an .ods content.xml (whose repeated rows and cells calamine
+copies, all tables at once when it opens the file) are followed the same way. Merged-cell
+ranges are read here too, for python-calamine versions without them.
 """
 
 import copy
