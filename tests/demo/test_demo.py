@@ -4,18 +4,19 @@ import pytest
 from django.core.management import call_command
 
 from investpromo.core.audit import system_user
+from investpromo.core.models import ChangeLog
 from investpromo.demo.loader import DEMO_SLUG, NAMED_PARTICIPANTS, load_demo
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once for the run (tests/conftest.py): these tests read that load.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 
 
-@pytest.fixture
-def demo_event():
-    event, created = load_demo(actor=system_user())
-    assert created
-    return event
+def test_loading_into_a_ledger_without_the_demo_creates_it(shared_demo, demo_event):
+    # The shared load ran on a database without the demo (other tests never see it).
+    assert shared_demo.created is True
+    assert demo_event.projects.count() == 172
 
 
 def test_report_reproduces_the_published_figures(demo_event, capsys):
@@ -47,9 +48,11 @@ def test_demo_is_labelled_and_idempotent(demo_event):
     assert not Project.objects.filter(is_demo=False).exists()
     assert Project.objects.filter(currency="USD").exists()
     projects, orgs = Project.objects.count(), Organisation.objects.count()
-    _, created = load_demo(actor=system_user())
-    assert not created
+    logs = ChangeLog.objects.count()
+    event, created = load_demo(actor=system_user())
+    assert not created and event == demo_event
     assert (Project.objects.count(), Organisation.objects.count()) == (projects, orgs)
+    assert ChangeLog.objects.count() == logs
 
 
 def test_demo_identities_are_unique_within_the_event(demo_event):
