@@ -8,14 +8,13 @@ import yaml
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
-from investpromo.core.audit import system_user
-from investpromo.demo.loader import DEMO_SLUG, load_demo
+from investpromo.demo.loader import DEMO_SLUG
 
-pytestmark = pytest.mark.django_db
+# The demo is in the database for every test here, loaded once for the run (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 
 
 def test_summary_equals_the_cli_json_for_the_demo_event(viewer_api):
-    load_demo(actor=system_user())
     out = io.StringIO()
     call_command("report", "--event", DEMO_SLUG, "--format", "json", stdout=out)
     response = viewer_api.get(f"/api/events/{DEMO_SLUG}/summary/")
@@ -87,5 +86,7 @@ def test_project_list_costs_a_fixed_number_of_queries(
         make_project(event=ledger["event"], name=f"项目{number}", investor=ledger["other"])
     # Authentication, count, page, co-investors: not one query per row.
     with django_assert_max_num_queries(6):
-        response = viewer_api.get("/api/projects/", {"page_size": 100})
+        response = viewer_api.get(
+            "/api/projects/", {"page_size": 100, "event": ledger["event"].slug}
+        )
     assert response.json()["count"] == 22

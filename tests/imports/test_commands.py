@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from investpromo.projects.models import Project
-from tests.factories import make_event
+from tests.factories import make_event, make_project
 from tests.imports.files import HEADER, csv_file, project_rows, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -123,16 +123,8 @@ def test_export_command(tmp_path, event):
     assert caught.value.returncode == 2
 
 
-def test_output_files_in_missing_folders_are_refused_before_any_work(tmp_path):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
-
-    from investpromo.core.audit import system_user
-    from investpromo.demo.loader import load_demo
-
-    load_demo(actor=system_user())
+def test_output_files_in_missing_folders_are_refused_before_any_work(tmp_path, event):
+    make_project(event=event)  # something to export
     with pytest.raises(CommandError) as error:
-        call_command(
-            "export", "--event", "hlj-industry-transfer-2024", str(tmp_path / "no" / "x.xlsx")
-        )
+        call_command("export", "--event", "cmd-event", str(tmp_path / "no" / "x.xlsx"))
     assert error.value.returncode == 2 and "does not exist" in str(error.value)

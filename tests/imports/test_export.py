@@ -8,15 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from investpromo.core.audit import system_user
-from investpromo.demo.loader import load_demo
 from investpromo.imports.export import export_event, value_cell
 from investpromo.projects.models import Project
 from investpromo.reports.selectors import event_summary
 from tests.factories import make_event, make_org, make_project
 from tests.imports.files import HEADER, project_rows, run, xlsx
 
-pytestmark = pytest.mark.django_db
+# The demo is in the database for every test here, loaded once for the run (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 
 # The figures issue 3 asks the round trip to keep: everything but the event's own details.
 FIGURES = (
@@ -33,8 +32,8 @@ FIGURES = (
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_export_then_import_into_an_empty_event_gives_the_same_report(tmp_path, suffix):
-    demo, _ = load_demo(actor=system_user())
+def test_export_then_import_into_an_empty_event_gives_the_same_report(tmp_path, suffix, demo_event):
+    demo = demo_event
     path = tmp_path / f"demo{suffix}"
     assert export_event(demo, path) == 172
     copy = make_event(

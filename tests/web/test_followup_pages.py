@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from investpromo.core.audit import system_user
 from investpromo.core.models import ChangeLog
-from investpromo.demo.loader import DEMO_SLUG, load_demo
+from investpromo.demo.loader import DEMO_SLUG
 from investpromo.followup.models import Evidence, ProgressStep, Snapshot, Stage
 from investpromo.followup.selectors import followthrough, overdue_report
 from investpromo.followup.services import current_thresholds, delete_step, record_progress
@@ -23,16 +23,16 @@ from investpromo.projects.services import update_project
 from investpromo.web.models import ImportJob
 from tests.factories import make_event, region
 
-pytestmark = pytest.mark.django_db
+# The demo is in the database for every test here, loaded once for the run (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 TODAY = timezone.localdate()
 FUNNEL = ["signed", "registered", "approved", "started", "completed", "in_production"]
 FUNNEL += ["full_capacity"]
 
 
 @pytest.fixture
-def demo():
-    event, _created = load_demo(actor=system_user())
-    return event
+def demo(demo_event):
+    return demo_event
 
 
 def signed_in(user) -> Client:
@@ -344,9 +344,10 @@ def test_thresholds_are_edited_by_administrators_only(admin_client, officer_clie
         "red_low_funds_months": 6,
         "red_low_funds_percent": "20",
     }
+    logs = ChangeLog.objects.count()
     assert officer_client.get(url).status_code == 403
     assert officer_client.post(url, data).status_code == 403
-    assert current_thresholds().red_idle_months == 3 and not ChangeLog.objects.exists()
+    assert current_thresholds().red_idle_months == 3 and ChangeLog.objects.count() == logs
 
     bad = admin_client.post(url, {**data, "red_idle_months": 0})
     assert bad.status_code == 200 and bad.context["form"].errors

@@ -7,19 +7,19 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from investpromo.core.audit import system_user
-from investpromo.demo.loader import DEMO_SLUG, load_demo
+from investpromo.demo.loader import DEMO_SLUG
 from investpromo.projects.services import update_project
 from tests.factories import make_event, make_org, make_project
 
-pytestmark = pytest.mark.django_db
+# Every test here finds the demo in the database, loaded once for the run (tests/conftest.py);
+# the others build their own data outside the demo's months and regions.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_database")]
 DEMO_LABEL = "示例数据 / example data"
 
 
 @pytest.fixture
-def demo():
-    event, _ = load_demo(actor=system_user())
-    return event
+def demo(demo_event):
+    return demo_event
 
 
 def hrefs(html: str) -> list[str]:
@@ -66,19 +66,20 @@ def test_every_figure_links_to_the_projects_it_counts(admin_client, demo):
 
 
 def test_dashboard_period_scope(admin_client):
-    event = make_event()
-    make_project(event=event, name="八月", signing_date=dt.date(2024, 8, 31), value="100000000")
-    make_project(event=event, name="九月", signing_date=dt.date(2024, 9, 20), value="50000000")
+    # A year after the demo's signings (2024-08-31 and 09-01), which the period leaves out.
+    event = make_event(start=dt.date(2025, 8, 31))
+    make_project(event=event, name="八月", signing_date=dt.date(2025, 8, 31), value="100000000")
+    make_project(event=event, name="九月", signing_date=dt.date(2025, 9, 20), value="50000000")
     response = admin_client.get(
-        f"{reverse('web:dashboard')}?signed_from=2024-09-01&signed_to=2024-09-30"
+        f"{reverse('web:dashboard')}?signed_from=2025-09-01&signed_to=2025-09-30"
     )
     assert response.context["summary"]["projects"] == 1
     assert (
-        response.context["links"]["all"] == "/projects/?signed_from=2024-09-01&signed_to=2024-09-30"
+        response.context["links"]["all"] == "/projects/?signed_from=2025-09-01&signed_to=2025-09-30"
     )
     assert DEMO_LABEL not in response.content.decode()
     bad = admin_client.get(
-        f"{reverse('web:dashboard')}?signed_from=2024-09-30&signed_to=2024-09-01"
+        f"{reverse('web:dashboard')}?signed_from=2025-09-30&signed_to=2025-09-01"
     )
     assert bad.context["form"].errors and bad.context["summary"]["projects"] == 0
 
@@ -129,21 +130,23 @@ def test_project_page_shows_stored_fields_extra_and_history(admin_client, admin_
 
 
 def test_organisation_and_region_pages_total_their_projects(admin_client):
+    # Regions the demo has no projects in: 长春 and 吉林 receive, 四川 invests.
     event = make_event()
-    investor = make_org("总计测试公司", "440300")
-    make_project(event=event, name="甲", investor=investor, dest="230103", value="100000000")
-    make_project(event=event, name="乙", investor=investor, dest="230602", value="200000000")
-    make_project(event=event, name="丙", dest="230103", value="50000000")
+    investor = make_org("总计测试公司", "510100")
+    make_project(event=event, name="甲", investor=investor, dest="220104", value="100000000")
+    make_project(event=event, name="乙", investor=investor, dest="220204", value="200000000")
+    other = make_org("总计测试另一公司", "510107")
+    make_project(event=event, name="丙", investor=other, dest="220104", value="50000000")
     org = admin_client.get(reverse("web:organisation_detail", args=[investor.pk]))
     assert org.context["totals"]["projects"] == 2
     assert "3亿元" in org.content.decode()
-    harbin = admin_client.get(reverse("web:region_detail", args=["230100"]))
-    assert harbin.context["incoming"]["projects"] == 2
-    assert "1.5亿元" in harbin.content.decode()
-    assert harbin.context["incoming_url"] == "/projects/?destination=230100"
-    shenzhen = admin_client.get(reverse("web:region_detail", args=["440000"]))
-    # The third project's investor (the factory default) is from 深圳 as well.
-    assert shenzhen.context["outgoing"]["projects"] == 3
+    changchun = admin_client.get(reverse("web:region_detail", args=["220100"]))
+    assert changchun.context["incoming"]["projects"] == 2
+    assert "1.5亿元" in changchun.content.decode()
+    assert changchun.context["incoming_url"] == "/projects/?destination=220100"
+    sichuan = admin_client.get(reverse("web:region_detail", args=["510000"]))
+    # The third project's investor is from 成都 (武侯区) as well.
+    assert sichuan.context["outgoing"]["projects"] == 3
     assert admin_client.get(reverse("web:region_detail", args=["999999"])).status_code == 404
 
 
