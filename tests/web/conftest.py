@@ -1,10 +1,12 @@
 """Fixtures for the web tests: users of each role, and Chromium for the browser tests."""
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import connection
 
 from investpromo.accounts.models import Profile
@@ -28,10 +30,23 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 PASSWORD = "correct-horse-battery-staple-42"
 
 
+@functools.cache
+def _password_hash(hasher: str) -> str:
+    return make_password(PASSWORD, hasher=get_hasher(hasher))
+
+
+def password_hash() -> str:
+    """PASSWORD hashed once per hasher: Argon2 is deliberately slow (about 0.2 s a hash)."""
+    return _password_hash(get_hasher().algorithm)
+
+
 def make_user(username, *, role=None, regions=(), superuser=False):
+    # The settings' hasher (Argon2), so signing in checks a real hash; computed only once.
     user = get_user_model().objects.create_user(
-        username=username, password=PASSWORD, is_superuser=superuser, is_staff=superuser
+        username=username, password=None, is_superuser=superuser, is_staff=superuser
     )
+    user.password = password_hash()
+    user.save(update_fields=["password"])
     if role is not None:
         profile = Profile.objects.create(user=user, role=role)
         profile.regions.set(Region.objects.filter(code__in=regions))
