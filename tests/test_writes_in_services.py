@@ -13,7 +13,6 @@ accident: it is a tripwire for a write put in the wrong place.
 
 import ast
 import re
-import warnings
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "investpromo"
@@ -34,14 +33,6 @@ HELPER_WRITERS = {
         "delete_and_record",
     },
 }
-# Writers outside services today, each to be moved into its domain's services (a warning
-# says when one of them no longer writes: take it off the list).
-NOT_YET_MOVED = {
-    "api/views/auth.py",  # API tokens: created and deleted by the view
-    "geo/loader.py",  # the reference regions: loaded by `investpromo setup`
-    "sectors/loader.py",  # the reference industries and SEI mappings: likewise
-}
-
 _ALWAYS = {
     "bulk_create",
     "bulk_update",
@@ -125,17 +116,13 @@ def test_only_services_write_models():
         found = writes_in(source)
         if found:
             outside[relative] = found
-    unexpected = {name: calls for name, calls in outside.items() if name not in NOT_YET_MOVED}
-    assert not unexpected, (
+    assert not outside, (
         "models written outside services (move the write into the domain's services): "
         + "; ".join(
             f"{name}: " + ", ".join(f"line {line} {call}" for line, call in calls)
-            for name, calls in sorted(unexpected.items())
+            for name, calls in sorted(outside.items())
         )
     )
-    moved = sorted(NOT_YET_MOVED - set(outside))
-    if moved:
-        warnings.warn(f"no longer writing: take {', '.join(moved)} off NOT_YET_MOVED", stacklevel=1)
 
 
 def helper_writers_used(source: str) -> list[str]:
@@ -165,7 +152,7 @@ def helper_writers_used(source: str) -> list[str]:
 def test_only_services_use_the_write_helpers():
     offenders = []
     for relative, source in modules():
-        if is_service(relative) or relative in WRITE_HELPERS or relative in NOT_YET_MOVED:
+        if is_service(relative) or relative in WRITE_HELPERS:
             continue
         offenders.extend(f"{relative}: {name}" for name in helper_writers_used(source))
     assert not offenders, "write helpers used outside services: " + "; ".join(offenders)

@@ -24,6 +24,8 @@ from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
 from investpromo.accounts.models import LoginThrottle
+from investpromo.core.audit import record_change
+from investpromo.core.models import ChangeLog
 
 WINDOW = dt.timedelta(minutes=15)
 USER_LIMIT = 5
@@ -193,3 +195,40 @@ def _listed(address: str, networks: list) -> bool:
     except ValueError:
         return False
     return any(ip in network for network in networks)
+
+
+def issue_api_token(*, user) -> str:
+    """The user's API token, created (and audited) on first request."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        token, created = Token.objects.get_or_create(user=user)
+        if created:
+            # The audit names the user, never the token itself (it is a password).
+            record_change(
+                actor=user,
+                instance=user,
+                action=ChangeLog.Action.UPDATE,
+                before={"api_token": None},
+                after={"api_token": "issued"},
+                source="api token",
+            )
+    return token.key
+
+
+def revoke_api_tokens(*, actor, user) -> int:
+    """Revoke the user's API token (their own, or anyone's by an administrator); audited."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        deleted, _ = Token.objects.filter(user=user).delete()
+        if deleted:
+            record_change(
+                actor=actor,
+                instance=user,
+                action=ChangeLog.Action.UPDATE,
+                before={"api_token": "issued"},
+                after={"api_token": None},
+                source="api token revoked",
+            )
+    return deleted

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from investpromo.geo.loader import load_divisions
-from investpromo.sectors.loader import load_industries
+from investpromo.geo.services import load_divisions
+from investpromo.sectors.services import load_industries
 
 
 def load_reference_data() -> dict:

@@ -1,8 +1,9 @@
 import pytest
 
 from investpromo.core.models import ChangeLog
-from investpromo.geo.loader import PROVINCE_NAMES_EN, load_divisions, short_name_of
+from investpromo.geo.loader import PROVINCE_NAMES_EN, short_name_of
 from investpromo.geo.models import Region
+from investpromo.geo.services import load_divisions
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
 from investpromo.core.models import ChangeLog
-from investpromo.sectors.loader import load_industries
 from investpromo.sectors.models import IndustryCategory, SEIClassMapping, SEIIndustry
 from investpromo.sectors.sei import SEI_INDUSTRIES
+from investpromo.sectors.services import load_industries
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,6 @@
 from django.contrib.auth import authenticate, get_user_model
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -13,8 +12,10 @@ from investpromo.accounts.permissions import Role, ensure_administrator, role_of
 from investpromo.accounts.services import (
     LoginLocked,
     client_address,
+    issue_api_token,
     release_login_attempt,
     reserve_login_attempt,
+    revoke_api_tokens,
 )
 from investpromo.api.serializers.auth import MeSerializer, TokenRequestSerializer, TokenSerializer
 
@@ -60,14 +61,17 @@ class TokenView(APIView):
             # The attempt stays counted.
             raise ValidationError({"detail": "wrong username or password, or account disabled"})
         release_login_attempt(attempt=attempt)
-        token, _created = Token.objects.get_or_create(user=user)
         return Response(
-            {"token": token.key, "username": user.get_username(), "role": role_of(user)}
+            {
+                "token": issue_api_token(user=user),
+                "username": user.get_username(),
+                "role": role_of(user),
+            }
         )
 
     @extend_schema(summary="Revoke the caller's token", responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        revoke_api_tokens(actor=request.user, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -83,7 +87,7 @@ class UserTokenView(APIView):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise NotFound(f"no user named {username!r}")
-        Token.objects.filter(user=user).delete()
+        revoke_api_tokens(actor=request.user, user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
