@@ -62,6 +62,24 @@ def pytest_collection_modifyitems(config, items):
     ]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`-n 2` hands out work stealing rather than xdist's default chunks (`--dist load`).
+
+    xdist's default sends each worker chunks of tests ahead of time and never takes them back,
+    so the run ends with one worker idle while the other still works through a chunk that
+    happens to hold slow tests (the browser, the job workers, the migrations). With work
+    stealing, each worker starts with half the tests, in order (the demo's modules stay
+    together on the first), and a worker that runs out takes half of what the other has left.
+    An explicit --dist other than load is left alone.
+    """
+    if config.getvalue("dist") == "load":
+        from xdist.scheduler import WorkStealingScheduling
+
+        return WorkStealingScheduling(config, log)
+    return None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     # The demo's module fixture unloads it unless the next test reads it as well.
