@@ -18,9 +18,9 @@ from investpromo.demo.loader import DEMO_SLUG
 from investpromo.followup.models import Evidence, ProgressStep, Snapshot, Stage
 from investpromo.followup.selectors import followthrough, overdue_report
 from investpromo.followup.services import current_thresholds, delete_step, record_progress
+from investpromo.jobs.models import Job
 from investpromo.projects.models import Project
 from investpromo.projects.services import update_project
-from investpromo.web.models import ImportJob
 from tests.factories import make_event, region
 
 # The demo is in the database for every test here, loaded once for the run (tests/conftest.py).
@@ -55,12 +55,6 @@ def officer_client(officer):
 @pytest.fixture
 def viewer_client(viewer):
     return signed_in(viewer)
-
-
-@pytest.fixture(autouse=True)
-def inline_imports(settings):
-    # Tests run inside one transaction a thread could not see: run the importer inline.
-    settings.INVESTPROMO_IMPORTS_INLINE = True
 
 
 def daqing_project():
@@ -429,11 +423,11 @@ def test_an_administrator_confirming_a_progress_upload_is_the_recorder(
         reverse("web:progress_import_index"),
         {"file": progress_sheet([project.pk, "开工", TODAY, 800, "县发改局报送"])},
     )
-    job = ImportJob.objects.get(kind="progress")
+    job = Job.objects.get(kind="progress_import", dry_run=True)
     client.force_login(admin_user)
     client.post(reverse("web:progress_import_confirm", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.result["written"] is True and job.confirmed_by == admin_user
+    write = job.write
+    assert write.summary["written"] is True and write.user == admin_user
     step = project.progress_steps.order_by("-id").first()
     assert step.recorded_by == admin_user
     log = ChangeLog.objects.filter(object_id=str(step.pk), action="create").latest("id")
@@ -450,13 +444,13 @@ def test_a_confirming_administrator_writes_no_progress_outside_the_uploaders_reg
         reverse("web:progress_import_index"),
         {"file": progress_sheet([project.pk, "开工", TODAY, 800, "县发改局报送"])},
     )
-    job = ImportJob.objects.get(kind="progress")
+    job = Job.objects.get(kind="progress_import", dry_run=True)
     officer.profile.regions.clear()  # the officer moved on after uploading
     client.force_login(admin_user)
     client.post(reverse("web:progress_import_confirm", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.result["written"] is False
-    assert "not in your regions" in job.result["errors"][0]["message"]
+    write = job.write
+    assert write.summary["written"] is False
+    assert "not in your regions" in write.summary["errors"][0]["message"]
     assert ProgressStep.objects.count() == steps
 
 
@@ -467,15 +461,14 @@ def test_progress_upload_preview_then_confirm(officer_client, officer, demo):
         reverse("web:progress_import_index"),
         {"file": progress_sheet([project.pk, "开工", TODAY, 800, "县发改局报送：已开工"])},
     )
-    job = ImportJob.objects.get(kind="progress")
+    job = Job.objects.get(kind="progress_import", dry_run=True)
     assert upload["Location"] == reverse("web:progress_import_detail", args=[job.pk])
     preview = officer_client.get(upload["Location"])
     assert 'data-count="created">1<' in preview.content.decode()
     assert ProgressStep.objects.count() == steps  # a preview writes nothing
 
     officer_client.post(reverse("web:progress_import_confirm", args=[job.pk]))
-    job.refresh_from_db()
-    assert job.result["written"] is True
+    assert job.write.summary["written"] is True
     step = project.progress_steps.order_by("-id").first()
     assert (step.stage, step.funds_in_place, step.recorded_by) == ("started", 8000000, officer)
     written = officer_client.get(upload["Location"]).content.decode()
@@ -498,7 +491,7 @@ def test_progress_upload_errors_are_listed_and_nothing_is_written(
             )
         },
     )
-    job = ImportJob.objects.get(kind="progress")
+    job = Job.objects.get(kind="progress_import", dry_run=True)
     page = officer_client.get(reverse("web:progress_import_detail", args=[job.pk]))
     places = [(e["sheet"], e["row"], e["column"]) for e in page.context["errors"]]
     assert places == [("进展", 2, "note"), ("进展", 3, "stage"), ("进展", 4, None)]
@@ -512,4 +505,4 @@ def test_progress_upload_errors_are_listed_and_nothing_is_written(
     assert "error,进展,3,stage," in problems.content.decode("utf-8-sig")
     # Viewers may not upload at all.
     response = viewer_client.post(reverse("web:progress_import_index"), {"file": progress_sheet()})
-    assert response.status_code == 403 and ImportJob.objects.count() == 1
+    assert response.status_code == 403 and Job.objects.count() == 1
