@@ -9,14 +9,13 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_text
 from investpromo.geo.models import Region
 from investpromo.geo.resolver import resolve_region
 from investpromo.imports import values
-from investpromo.imports.headers import HeaderRow, is_summary_label
+from investpromo.imports.headers import HeaderRow
 from investpromo.orgs.uscc import validate_uscc
 from investpromo.sectors.models import IndustryCategory
 from investpromo.sectors.selectors import derive_sei_industry, resolve_industry_class
@@ -41,7 +40,6 @@ _SPACES = re.compile(r"\s+")
 # "单位：万元" in a title row: the unit of the value column when its header names none.
 _TITLE_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([^\s,，;；、()\[\]【】]+)")
 _CACHE_LIMIT = 50_000
-_MAYBE_TOTAL = re.compile("[计lLｌＬ]")
 # The columns a service's row problem names, by the field it names.
 _FIELD_COLUMNS = {
     "name": "project_name",
@@ -465,38 +463,3 @@ def _reads_as(text: str, amount: values.Amount) -> bool:
         amount.currency,
         amount.approximate,
     )
-
-
-def summary_label(layout: Layout, cells: list) -> str | None:
-    """The label of a totals row (合计, 总计, 小计, Total…) in its serial or name cell, else None."""
-    for key in ("serial", "project_name"):
-        cell = layout.cell(cells, key)
-        # Labels are short and end in 计 or "total" (合计, 小计, Grand total): most project
-        # names need no closer look.
-        if (
-            isinstance(cell, str)
-            and len(cell) <= 24
-            and _MAYBE_TOTAL.search(cell)
-            and is_summary_label(cell)
-        ):
-            return normalize_text(cell)
-    return None
-
-
-def summary_amount(layout: Layout, cells: list) -> tuple[values.Amount, Decimal] | None:
-    """A totals row's amount and how close a sum must be to agree with it, or None."""
-    # Half a unit of the last digit written (1.23亿 agrees with 1.234亿; 100000万元 does not
-    # with 80000万元), and at least a billionth, for the float noise of a SUM formula.
-    cell = layout.cell(cells, "contract_value")
-    if is_blank(cell):
-        return None
-    try:
-        amount = values.parse_amount(cell, header_unit=layout.unit)
-    except values.ParseError:
-        return None
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", cell_text(cell))).lstrip("0")
-    if digits:
-        place = amount.value.adjusted() - (len(digits) - 1)
-    else:  # Chinese numerals: the last non-zero digit is the last one written
-        place = amount.value.normalize().as_tuple().exponent
-    return amount, max(Decimal(1).scaleb(place) / 2, amount.value * Decimal("1e-9"))

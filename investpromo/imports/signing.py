@@ -5,24 +5,27 @@ investor or amount are notes, totals rows are checked against the rows above the
 project named twice in the file is imported once.
 """
 
+import re
+import unicodedata
 from decimal import Decimal
 
 from investpromo.core.errors import UserError
+from investpromo.core.text import normalize_text
 from investpromo.geo.resolver import province_of
 from investpromo.imports import values
-from investpromo.imports.headers import COLUMN_ALIASES, REQUIRED, find_header_row, match_header
+from investpromo.imports.headers import (
+    COLUMN_ALIASES,
+    REQUIRED,
+    find_header_row,
+    is_summary_label,
+    match_header,
+)
 from investpromo.imports.pipeline import HEADER_SEARCH_ROWS
 from investpromo.imports.report import ImportReport, Problem, SheetReport
-from investpromo.imports.rows import (
-    Layout,
-    ParsedRow,
-    RowReader,
-    cell_text,
-    is_blank,
-    summary_amount,
-    summary_label,
-)
+from investpromo.imports.rows import Layout, ParsedRow, RowReader, cell_text, is_blank
 from investpromo.projects.rates import RateBook
+
+_MAYBE_TOTAL = re.compile("[计lLｌＬ]")
 
 
 class SigningList:
@@ -211,3 +214,38 @@ def _shown(value: Decimal, currency: str, unit: str) -> str:
         return values.format_amount(value, currency, unit=unit)
     except UserError:
         return f"{value:,} {currency}"
+
+
+def summary_label(layout: Layout, cells: list) -> str | None:
+    """The label of a totals row (合计, 总计, 小计, Total…) in its serial or name cell, else None."""
+    for key in ("serial", "project_name"):
+        cell = layout.cell(cells, key)
+        # Labels are short and end in 计 or "total" (合计, 小计, Grand total): most project
+        # names need no closer look.
+        if (
+            isinstance(cell, str)
+            and len(cell) <= 24
+            and _MAYBE_TOTAL.search(cell)
+            and is_summary_label(cell)
+        ):
+            return normalize_text(cell)
+    return None
+
+
+def summary_amount(layout: Layout, cells: list) -> tuple[values.Amount, Decimal] | None:
+    """A totals row's amount and how close a sum must be to agree with it, or None."""
+    # Half a unit of the last digit written (1.23亿 agrees with 1.234亿; 100000万元 does not
+    # with 80000万元), and at least a billionth, for the float noise of a SUM formula.
+    cell = layout.cell(cells, "contract_value")
+    if is_blank(cell):
+        return None
+    try:
+        amount = values.parse_amount(cell, header_unit=layout.unit)
+    except values.ParseError:
+        return None
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", cell_text(cell))).lstrip("0")
+    if digits:
+        place = amount.value.adjusted() - (len(digits) - 1)
+    else:  # Chinese numerals: the last non-zero digit is the last one written
+        place = amount.value.normalize().as_tuple().exponent
+    return amount, max(Decimal(1).scaleb(place) / 2, amount.value * Decimal("1e-9"))

@@ -261,7 +261,7 @@ class InvestorBook:
     def add(self, *, name: str, uscc: str | None, home_region_id: str | None) -> Investor:
         """A new organisation, held until create_new (raises UserError for an unusable name)."""
         name = _clean_name(name, what="an investor")
-        key = normalize_key(name)
+        key = name.casefold()  # normalize_key of a name _clean_name has normalised
         values = {
             "name": name,
             "normalized_name": key,

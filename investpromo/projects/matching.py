@@ -142,8 +142,9 @@ class LedgerMatcher:
             if lock:
                 query = query.select_for_update()
             # Values, not model instances: most re-imported rows turn out unchanged.
+            db = query.db
             for data in query.values(*_ATTNAMES):
-                current[data["id"]] = bulk.loaded(Project, data, query.db)
+                current[data["id"]] = bulk.loaded(Project, data, db)
         plan = Plan()
         for row in rows:
             counts.rows += 1
@@ -193,8 +194,10 @@ class LedgerMatcher:
             row.reject(error.field, error.message)
             return
         self.new_keys[(investor.normalized_name, row.name_key)] = (row.sheet, row.number)
-        project.investor_id = investor.pk or _PENDING_INVESTOR
-        project.investor_key = investor.normalized_name
+        # Into __dict__: the attname descriptors cost a call each, and nothing is cached yet.
+        data = project.__dict__
+        data["investor_id"] = investor.pk or _PENDING_INVESTOR
+        data["investor_key"] = investor.normalized_name
         self._check_investor_name(row, investor)
         plan.creates.append((project, investor))
         counts = self.counts

@@ -79,3 +79,16 @@ def test_a_small_load_into_a_large_table_keeps_its_indexes(tmp_path, event, drop
     deferred = bulkinsert.DeferredIndexes()
     deferred.drop_for(Project, 12)  # 12 new rows into 40: not worth a rebuild
     assert deferred.dropped == {}
+
+
+def test_the_collector_runs_less_often_during_loads_and_as_before_after():
+    import gc
+
+    before = gc.get_threshold()
+    with bulkinsert.fewer_collections(young=before[0] + 5000):
+        during = gc.get_threshold()
+        with bulkinsert.fewer_collections(young=before[0] + 9000):  # a second load at once
+            assert gc.get_threshold() == during
+        assert gc.get_threshold() == during
+    assert during[0] == before[0] + 5000 and during[1:] == before[1:]
+    assert gc.get_threshold() == before

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from typing import Protocol
 
 from django.db import transaction
@@ -85,8 +86,9 @@ def record_progress_bulk(
     scope = [actor] if uploaded_by is None or uploaded_by == actor else [actor, uploaded_by]
     run = _Run(actor=actor, scope=scope, source=source, via=via, rates=rates or RateBook())
     if dry_run:
-        return run.run(rows, write=False, checked=checked)
-    with transaction.atomic():
+        with bulk.fewer_collections():
+            return run.run(rows, write=False, checked=checked)
+    with bulk.fewer_collections(), transaction.atomic():
         outcome = run.run(rows, write=True, checked=checked)
         if outcome.rejected:
             transaction.set_rollback(True)
@@ -115,13 +117,8 @@ class _Run:
 
     def run(self, rows: Iterable[StepRow], *, write: bool, checked) -> ProgressOutcome:
         self.write = write
-        batch: list[StepRow] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                self._batch(batch, checked)
-                batch = []
-        if batch:
+        rows = iter(rows)
+        while batch := list(islice(rows, BATCH_SIZE)):
             self._batch(batch, checked)
         return self.outcome
 

@@ -7,11 +7,13 @@ change-log row, and a change-log row per project they update.
 
 Imports into one event are serialised: the event's row is locked (PostgreSQL; a SQLite write
 transaction already excludes every other writer) before the ledger is read, so a second
-import of the same file waits for the first and finds its rows unchanged.
+import of the same file waits for the first and finds its rows unchanged. The database's
+identity constraint (see Project) catches what anything else might still write meanwhile.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import IntegrityError, OperationalError, transaction
 
@@ -98,11 +100,12 @@ def import_projects(
         expected_rows=expected_rows,
     )
     if dry_run:
-        return run.run(rows, write=False, skip_invalid=skip_invalid)
+        with bulk.fewer_collections():
+            return run.run(rows, write=False, skip_invalid=skip_invalid)
     try:
         # The page cache is restored after the transaction ends (no query may run between a
         # rollback being marked and the end of the atomic block).
-        with bulk.large_page_cache(), transaction.atomic():
+        with bulk.fewer_collections(), bulk.large_page_cache(), transaction.atomic():
             _lock(event)
             outcome = run.run(rows, write=True, skip_invalid=skip_invalid)
             if outcome.rejected and not skip_invalid:
@@ -129,7 +132,10 @@ def import_projects(
 
 def _lock(event) -> None:
     """Wait for any other import into the event to finish; hold it off until this one ends."""
-    list(Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True))
+    # FOR NO KEY UPDATE: imports exclude each other, while a project added to the event
+    # meanwhile (its key share on the event) need not wait for a long import to end.
+    rows = Event.objects.select_for_update(no_key=True).filter(pk=event.pk)
+    list(rows.values_list("pk", flat=True))
 
 
 class _Import:
@@ -156,13 +162,8 @@ class _Import:
             source_file=self.source.file_name,
             rates=self.rates,
         )
-        batch: list[ProjectRow] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                self._batch(batch)
-                batch = []
-        if batch:
+        rows = iter(rows)
+        while batch := list(islice(rows, BATCH_SIZE)):
             self._batch(batch)
         return self.matcher.counts
 
@@ -189,8 +190,9 @@ class _Import:
             self.indexes.drop_for(Project, self.expected_rows())
             projects = []
             for project, investor in plan.creates:
-                project.investor_id = investor.pk
-                project.created_by_import_id = log.pk
+                data = project.__dict__  # as the matcher built it: no related object cached
+                data["investor_id"] = investor.pk
+                data["created_by_import_id"] = log.pk
                 projects.append(project)
             bulk.insert(Project, projects, with_ids=True)
         if plan.updates:
