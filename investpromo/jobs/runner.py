@@ -142,10 +142,28 @@ def _run_in_child(job: Job) -> dict:
         with _short_lock_waits():
             outcome = _supervise(job, child, read_end, max_memory, max_seconds)
         if "summary" not in outcome:
-            errors.seek(max(0, errors.seek(0, os.SEEK_END) - 2000))
+            errors.seek(max(0, errors.seek(0, os.SEEK_END) - 4000))
             tail = errors.read().decode("utf-8", "replace").strip()
+            if outcome["code"] == "internal" and _ran_out_of_memory(tail):
+                # Out of memory, Python may fail even to report it (a MemoryError while
+                # reporting the MemoryError, a library that cannot be loaded): its last
+                # words say so.
+                outcome = {"code": "memory", "params": {"limit": _size(max_memory)}}
             logger.warning("job %s failed (%s): %s", job.pk, outcome["code"], tail[-2000:])
     return outcome
+
+
+_OUT_OF_MEMORY_SIGNS = (
+    "MemoryError",
+    "memory allocation of",
+    "Cannot allocate memory",
+    "failed to map segment",
+    "out of memory",
+)
+
+
+def _ran_out_of_memory(stderr_tail: str) -> bool:
+    return any(sign in stderr_tail for sign in _OUT_OF_MEMORY_SIGNS)
 
 
 def _supervise(job: Job, child, read_end: int, max_memory: int, max_seconds: int) -> dict:

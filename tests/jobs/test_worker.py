@@ -115,7 +115,7 @@ def test_the_memory_limit_stops_a_job_with_one_line(scratch, tmp_path):
     (job,) = _prepare(scratch, "worker-memory", (_csv(tmp_path, "big.csv", 20_000), True))
     scratch.command("worker", "--batch", env={"INVESTPROMO_JOB_MAX_MEMORY": str(100 << 20)})
     failed = _state(scratch, "worker-memory")[0][job]
-    assert (failed["state"], failed["code"]) == ("failed", "memory")
+    assert (failed["state"], failed["code"]) == ("failed", "memory"), failed["text"]
     assert "100 MiB" in failed["text"] and "\n" not in failed["text"]
 
 
