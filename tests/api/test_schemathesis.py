@@ -30,6 +30,7 @@ from investpromo.jobs.models import Job
 from investpromo.jobs.services import submit_job
 from investpromo.projects.models import ExchangeRate
 from investpromo.wsgi import application
+from tests.passes import ONCE_PER_RUN
 
 EXAMPLES_PER_OPERATION = 15
 CHECKS = [
@@ -108,6 +109,7 @@ def _known_records(ledger) -> dict[str, dict]:
     }
 
 
+@ONCE_PER_RUN
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(ledger, admin_user, in_process_requests):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)

@@ -1,8 +1,8 @@
 """Scratch databases for tests that run real `investpromo` processes against one database.
 
-A SQLite file always; a fresh PostgreSQL database (created on the suite's server, dropped
-afterwards) when POSTGRES_TEST_URL or the suite's DATABASE_URL names a PostgreSQL server.
-Without one the PostgreSQL case is skipped, unless INVESTPROMO_REQUIRE_ALL_TESTS=1 forbids it.
+A SQLite file in the SQLite pass; a fresh PostgreSQL database (created on the suite's server,
+dropped afterwards) in the PostgreSQL pass. `make test` runs both passes, so each kind is
+tested once.
 """
 
 import os
@@ -16,7 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-KINDS = ["sqlite", "postgresql"]
+
+
+def suite_kind() -> str:
+    """The database kind of this pass of the suite: each pass runs its own kind once."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" if engine.endswith("postgresql") else "sqlite"
 
 
 def postgres_server_url() -> str | None:
@@ -107,9 +114,9 @@ class ScratchDatabase:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=KINDS)
-def scratch_db(request, tmp_path):
-    """An empty scratch database, of each kind in turn."""
-    database = ScratchDatabase(request.param, tmp_path)
+@pytest.fixture
+def scratch_db(tmp_path):
+    """An empty scratch database of the kind this pass of the suite runs on."""
+    database = ScratchDatabase(suite_kind(), tmp_path)
     yield database
     database.drop()

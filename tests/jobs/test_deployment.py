@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.passes import ONCE_PER_RUN
 from tests.scratch import Scratch
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, ONCE_PER_RUN]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 HEADER = "项目名称,投资方,项目落地地,签约金额（万元）"
 FILES = 3
