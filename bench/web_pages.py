@@ -92,6 +92,7 @@ def _generate() -> dict:
                     name=f"基准项目{i:06d}",
                     normalized_name=f"基准项目{i:06d}",
                     investor=investor,
+                    investor_key=investor.normalized_name,
                     origin_region_id=investor.home_region_id,
                     destination_region_id=rng.choice(hlj),
                     signing_date=event.start_date + dt.timedelta(days=rng.randrange(2)),

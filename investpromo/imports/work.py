@@ -1,6 +1,7 @@
-"""A signing-list job's work: the importer run for the job's file, event and account."""
+"""The work of import jobs: an importer run for the job's file, event and account."""
 
 from investpromo.imports.importer import import_signing_list
+from investpromo.imports.progress import import_progress
 from investpromo.jobs.selectors import job_file
 
 
@@ -21,3 +22,21 @@ def run_signing_import(job, progress) -> dict:
             uploaded_by=uploader,
         )
     return report.to_dict()
+
+
+def run_progress_import(job, progress) -> dict:
+    """Check (dry run) or write the job's progress report; the report as the API shows it."""
+    uploader = job.preview.user if job.preview_id else None
+    with job_file(job) as path:
+        report = import_progress(
+            actor=job.user,
+            path=path,
+            dry_run=job.dry_run,
+            event_slug=job.event.slug if job.event_id else None,
+            source_name=job.original_name,
+            uploaded_by=uploader,
+            progress=progress,
+        )
+    data = report.to_dict()
+    data["error_count"], data["warning_count"] = len(report.errors), len(report.warnings)
+    return data

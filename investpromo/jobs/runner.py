@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 # imported, because the domains that do the work stand above this app.
 WORK = {
     Job.Kind.SIGNING_IMPORT: "investpromo.imports.work.run_signing_import",
-    Job.Kind.PROGRESS_IMPORT: "investpromo.followup.work.run_progress_import",
+    Job.Kind.PROGRESS_IMPORT: "investpromo.imports.work.run_progress_import",
 }
 # The worker's sign of life on the job while a child runs, and how often progress is stored.
 HEARTBEAT_SECONDS = 5.0

@@ -30,7 +30,7 @@ from investpromo.web.forms import DeleteForm, ProjectForm
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 # Bookkeeping fields that change with others; showing them would only repeat the change.
-HIDDEN_HISTORY_FIELDS = {"version", "normalized_name"}
+HIDDEN_HISTORY_FIELDS = {"version", "normalized_name", "investor_key"}
 
 
 def _page_size(request) -> int:
