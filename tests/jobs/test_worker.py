@@ -151,3 +151,40 @@ def test_a_worker_killed_mid_job_leaves_nothing_and_its_restart_fails_the_job(sc
     jobs, projects = _state(scratch, "worker-killed")
     assert (jobs[job]["state"], jobs[job]["code"]) == ("failed", "interrupted"), restarted.stderr
     assert "重新上传" in jobs[job]["text"] and projects == 0
+
+
+def _zip_bomb(path, sheet_bytes: int):
+    """An xlsx whose one sheet inflates to `sheet_bytes` of rows (a few KB packed per MB)."""
+    _far_cell_xlsx(path)  # the workbook parts; the sheet is replaced below
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            if not name.endswith("sheet1.xml"):
+                archive.writestr(name, data)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+            sheet.write(b'<worksheet xmlns="' + main + b'"><sheetData>')
+            block = row * 20_000
+            for _ in range(sheet_bytes // len(block)):
+                sheet.write(block)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_a_zip_bomb_and_a_file_over_the_row_limit_fail_their_jobs_quickly(scratch, tmp_path):
+    # Limits lowered so that small files stand for the 3.9 GB bomb and the 1,000,001-row list.
+    limits = {"INVESTPROMO_IMPORT_MAX_ROWS": "1000", "INVESTPROMO_IMPORT_MAX_BYTES": "1048576"}
+    bomb = _zip_bomb(tmp_path / "bomb.xlsx", 40 << 20)
+    assert bomb.stat().st_size < 1 << 20
+    rows = _csv(tmp_path, "rows.csv", 1001)
+    jobs = _prepare(scratch, "worker-limits", (bomb, True), (rows, True))
+    started = time.monotonic()
+    scratch.command("worker", "--batch", env=limits)
+    assert time.monotonic() - started < 60
+    state, projects = _state(scratch, "worker-limits")
+    for job, words in zip(jobs, ("unpacks to", "1,000 rows"), strict=True):
+        assert (state[job]["state"], state[job]["code"]) == ("failed", "refused"), state[job]
+        assert words in state[job]["text"] and "\n" not in state[job]["text"]
+    assert projects == 0
