@@ -4,6 +4,10 @@ from investpromo.imports.importer import import_signing_list
 from investpromo.imports.progress import import_progress
 from investpromo.jobs.selectors import job_file
 
+# Problems kept on a job (the counts are always complete): a file whose every row is wrong must
+# not make a report of tens of megabytes that every poll of the job would read.
+STORED_PROBLEMS = 5000
+
 
 def run_signing_import(job, progress) -> dict:
     """Check (dry run) or write the job's signing list; the report as the API shows it."""
@@ -21,7 +25,7 @@ def run_signing_import(job, progress) -> dict:
             source_name=job.original_name,
             uploaded_by=uploader,
         )
-    return report.to_dict()
+    return report.to_dict(max_problems=STORED_PROBLEMS)
 
 
 def run_progress_import(job, progress) -> dict:
@@ -39,4 +43,6 @@ def run_progress_import(job, progress) -> dict:
         )
     data = report.to_dict()
     data["error_count"], data["warning_count"] = len(report.errors), len(report.warnings)
+    data["errors"] = data["errors"][:STORED_PROBLEMS]
+    data["warnings"] = data["warnings"][:STORED_PROBLEMS]
     return data

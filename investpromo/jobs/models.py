@@ -65,7 +65,7 @@ class Job(models.Model):
     # The checked upload this write confirms; one write per check, held by the database so
     # that a double click or a second tab cannot write the file twice.
     preview = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="write"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="write"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     rows_done = models.PositiveIntegerField(null=True, blank=True)

@@ -109,6 +109,10 @@ def _limit_child(max_memory: int):
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+        # Ctrl-C or a service stop reaches the whole process group: the worker finishes the job
+        # it runs (then stops), so its child must not die of the same signal.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         # Die with the worker: a worker killed mid-job must not leave an orphan writing on.
         try:
             import ctypes
@@ -171,7 +175,7 @@ def _supervise(job: Job, child, read_end: int, max_memory: int, max_seconds: int
     heartbeat = time.monotonic()
     progress = _Throttled(job.pk)
     latest: list = [0, None]
-    outcome, buffer = None, b""
+    outcome, pending = None, []
     with os.fdopen(read_end, "rb", buffering=0) as pipe:
         while True:
             left = deadline - time.monotonic()
@@ -184,8 +188,14 @@ def _supervise(job: Job, child, read_end: int, max_memory: int, max_seconds: int
                 chunk = pipe.read(65536)
                 if not chunk:
                     break
-                buffer += chunk
-                *lines, buffer = buffer.split(b"\n")
+                # Pieces are joined only when a line ends: a long last line (the report) is read
+                # in linear time.
+                if b"\n" not in chunk:
+                    pending.append(chunk)
+                    continue
+                head, _, rest = chunk.rpartition(b"\n")
+                lines = b"".join([*pending, head]).split(b"\n")
+                pending[:] = [rest] if rest else []
                 for line in lines:
                     message = json.loads(line)
                     if "progress" in message:
@@ -199,7 +209,10 @@ def _supervise(job: Job, child, read_end: int, max_memory: int, max_seconds: int
     code = child.wait()
     if outcome is not None:
         return outcome
-    if code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS, OUT_OF_MEMORY):
+    if code in (-signal.SIGKILL, -signal.SIGTERM, -signal.SIGINT):
+        # Stopped from outside (an operator, the system's OOM killer): no word from it.
+        return {"code": "interrupted", "params": {}}
+    if code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, OUT_OF_MEMORY):
         # A Rust or C allocation refused by the address-space limit aborts the process.
         return {"code": "memory", "params": {"limit": _size(max_memory)}}
     return {"code": "internal", "params": {"detail": f"the job's process stopped (exit {code})"}}

@@ -181,8 +181,13 @@ def finish_job(*, job_id: int, summary: dict) -> None:
     """Store a job's report: it ran to the end (its rows may still have had problems)."""
     rows = summary.get("rows_read")
     done = sum(rows.values()) if isinstance(rows, dict) else rows
-    Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(
+    # A job marked interrupted while its import was in fact still writing (its worker could
+    # not be heard: SQLite's write lock) gets its real outcome.
+    ran = Q(state=Job.State.RUNNING) | Q(state=Job.State.FAILED, error_code="interrupted")
+    Job.objects.filter(ran, pk=job_id).update(
         state=Job.State.DONE,
+        error_code="",
+        error_params={},
         summary=summary,
         rows_done=done,
         finished_at=timezone.now(),

@@ -119,6 +119,10 @@ def test_bad_uploads(admin_api, ledger):
     before = db_state()
     missing = admin_api.post(URL, {"dry_run": "true"}, format="multipart")
     assert missing.status_code == 400 and list(missing.json()) == ["file"]
+    pdf = io.BytesIO(b"%PDF-1.4")
+    pdf.name = "list.pdf"
+    refused = _post(admin_api, pdf)
+    assert refused.status_code == 400 and list(refused.json()) == ["file"]
     garbage = io.BytesIO(b"\x00\x01\x02 not a spreadsheet")
     garbage.name = "list.xlsx"
     unreadable = _job(admin_api, garbage)

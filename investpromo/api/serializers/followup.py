@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from investpromo.api.fields import RegionField
+from investpromo.api.serializers.imports import check_spreadsheet_upload
 from investpromo.api.serializers.summary import EventSummarySerializer
 from investpromo.events.models import Event
 from investpromo.followup.models import (
@@ -338,7 +339,10 @@ class SnapshotDetailSerializer(SnapshotSerializer):
 class ProgressImportRequestSerializer(serializers.Serializer):
     """A progress report (.xlsx, .xls or .csv) and how to import it."""
 
-    file = serializers.FileField(help_text="the progress report: .xlsx, .xlsm, .xls or .csv")
+    file = serializers.FileField(
+        help_text="the progress report: .xlsx, .xlsm, .xls or .csv",
+        validators=[check_spreadsheet_upload],
+    )
     dry_run = serializers.BooleanField(default=False, help_text="check and count; write nothing")
     event = serializers.SlugRelatedField(
         slug_field="slug",

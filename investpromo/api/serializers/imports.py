@@ -1,12 +1,34 @@
 """Signing-list uploads and the importer's report."""
 
+from pathlib import Path
+
 from rest_framework import serializers
+
+from investpromo.imports.readers import limits
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+def check_spreadsheet_upload(upload):
+    """Refuse, before it is stored, a file that is not a spreadsheet by name or is too large."""
+    if Path(upload.name).suffix.lower() not in SUFFIXES:
+        raise serializers.ValidationError("upload an .xlsx, .xlsm, .xls or .csv file")
+    max_bytes, _ = limits()
+    if upload.size > max_bytes:
+        raise serializers.ValidationError(
+            f"the file is too large ({upload.size / 1048576:.0f} MB; the limit is "
+            f"{max_bytes / 1048576:.0f} MB)"
+        )
+    return upload
 
 
 class ImportRequestSerializer(serializers.Serializer):
     """A signing list (.xlsx, .xls or .csv) and how to import it."""
 
-    file = serializers.FileField(help_text="the signing list: .xlsx, .xlsm, .xls or .csv")
+    file = serializers.FileField(
+        help_text="the signing list: .xlsx, .xlsm, .xls or .csv",
+        validators=[check_spreadsheet_upload],
+    )
     dry_run = serializers.BooleanField(default=False, help_text="check and count; write nothing")
     skip_invalid = serializers.BooleanField(
         default=False, help_text="write the valid rows and reject the others"

@@ -23,7 +23,11 @@ class JobView(APIView):
         summary="A background job's state, progress and outcome", responses=JobSerializer
     )
     def get(self, request, id):
-        job = jobs_visible_to(request.user).filter(pk=int(id) if id.isdigit() else None).first()
+        job = (
+            jobs_visible_to(request.user)
+            .filter(pk=int(id) if id.isascii() and id.isdigit() else None)
+            .first()
+        )
         if job is None:
             raise NotFound("no such job")
         return Response(JobSerializer(as_it_stands(job)).data)

@@ -1,7 +1,10 @@
 """`investpromo worker`: run the task queue's worker (uploads checked and written, later scans)."""
 
+import os
 import socket
+import time
 
+from django.db import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker
 
 from investpromo.core.management.base import InvestPromoCommand
@@ -9,8 +12,8 @@ from investpromo.jobs.services import fail_interrupted_jobs
 
 
 def default_worker_id() -> str:
-    """This machine's worker: the same id after a restart, so its unfinished jobs are found."""
-    return f"{socket.gethostname()[:50]}-1"
+    """Unique to this process; give --worker-id for a worker that should know itself again."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}"
 
 
 class Command(InvestPromoCommand):
@@ -24,7 +27,10 @@ class Command(InvestPromoCommand):
         parser.add_argument(
             "--worker-id",
             metavar="ID",
-            help="unique among the workers sharing the database (default: HOSTNAME-1)",
+            help=(
+                "unique among the workers sharing the database, and the same after a restart so "
+                "that the jobs it was running are marked as interrupted (default: HOSTNAME-PID)"
+            ),
         )
         parser.add_argument(
             "--interval",
@@ -55,4 +61,13 @@ class Command(InvestPromoCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
-        worker.run()
+        while True:
+            try:
+                worker.run()
+                return
+            except OperationalError as error:
+                # SQLite: another worker's import holds the write lock longer than the busy
+                # timeout; the queue is looked at again once it is free.
+                if "locked" not in str(error):
+                    raise
+                time.sleep(1)
