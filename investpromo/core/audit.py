@@ -112,45 +112,43 @@ def change_entry(**kwargs) -> ChangeLog:
     return ChangeLog(*[values.get(field.attname) for field in ChangeLog._meta.concrete_fields])
 
 
-def record_updates(*, actor, changes, source: str = "") -> int:
-    """Log many updates at once: (instance, before, after) each, in one insert; how many."""
-    # For bulk services: one change-log row per changed record, as record_change writes it.
+def _insert_log_rows(*, actor, action: str, changes, source: str) -> int:
+    """One change-log row per (instance, before, after), all in one insert; how many."""
     entries = [
         bulk.build(
             ChangeLog,
             change_values(
                 actor=actor,
                 instance=instance,
-                action=ChangeLog.Action.UPDATE,
+                action=action,
                 before=before,
                 after=after,
                 source=source,
             ),
         )
         for instance, before, after in changes
-        if before != after
     ]
     bulk.insert(ChangeLog, entries, with_ids=False)
     return len(entries)
 
 
+def record_updates(*, actor, changes, source: str = "") -> int:
+    """Log many updates at once: (instance, before, after) each, in one insert; how many."""
+    # For bulk services: one change-log row per changed record, as record_change writes it.
+    changed = [(instance, before, after) for instance, before, after in changes if before != after]
+    return _insert_log_rows(
+        actor=actor, action=ChangeLog.Action.UPDATE, changes=changed, source=source
+    )
+
+
 def record_creations(*, actor, instances, source: str = "") -> None:
     """Log many new records at once, each with its snapshot, in one insert."""
-    entries = [
-        bulk.build(
-            ChangeLog,
-            change_values(
-                actor=actor,
-                instance=instance,
-                action=ChangeLog.Action.CREATE,
-                before=None,
-                after=snapshot(instance),
-                source=source,
-            ),
-        )
-        for instance in instances
-    ]
-    bulk.insert(ChangeLog, entries, with_ids=False)
+    _insert_log_rows(
+        actor=actor,
+        action=ChangeLog.Action.CREATE,
+        changes=[(instance, None, snapshot(instance)) for instance in instances],
+        source=source,
+    )
 
 
 def save_and_record_update(*, actor, instance: models.Model, before: dict, via: str = "") -> None:
