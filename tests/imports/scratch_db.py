@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -109,9 +110,21 @@ class ScratchDatabase:
             return cursor.fetchall() if cursor.description else []
 
     def drop(self) -> None:
-        if self._server is not None:
-            with self._admin() as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        if self._server is None:
+            return
+        import psycopg
+
+        # An autovacuum worker may be visiting the database just written to;
+        # FORCE cannot end it without superuser rights, but it leaves soon.
+        for attempt in range(60):
+            try:
+                with self._admin() as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 59:
+                    raise
+                time.sleep(0.5)
 
 
 @pytest.fixture
