@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from investpromo.core.secret_key import key_file, load_or_create_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 DATA_DIR = Path(os.environ.get("INVESTPROMO_DATA_DIR", PROJECT_DIR / "data"))
@@ -18,11 +20,12 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DJANGO_DEBUG", False)
-# A fixed development key is acceptable only because DEBUG deployments are local;
-# production must set DJANGO_SECRET_KEY (checked by `investpromo check --deploy`).
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
-)
+# No key is written in the code, where anyone could read it and forge sessions: without
+# DJANGO_SECRET_KEY one is made at the first start and kept in the data folder, readable by its
+# owner only (`investpromo check --deploy` says where; the README says how to rotate it).
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+INVESTPROMO_SECRET_KEY_FILE = None if SECRET_KEY else key_file(DATA_DIR)
+SECRET_KEY = SECRET_KEY or load_or_create_secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

@@ -6,7 +6,16 @@ submitted it returns. The worker, its child processes and their limits are teste
 processes in tests/jobs/.
 """
 
-from investpromo.settings import *  # noqa: F403
+import os
+
+# A fixed key, set before the app's settings read it: the suite (and the servers and workers it
+# starts, which inherit the environment) never makes a key file in the checkout's data folder.
+TEST_SECRET_KEY = "investpromo-test-suite-key-not-for-any-server-0123456789abcdef"
+os.environ["DJANGO_SECRET_KEY"] = TEST_SECRET_KEY
+
+from investpromo.settings import *  # noqa: E402, F403
+
+SECRET_KEY = TEST_SECRET_KEY
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 INVESTPROMO_JOB_ISOLATION = "inline"
