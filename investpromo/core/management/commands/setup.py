@@ -3,13 +3,14 @@
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
+from investpromo.core.management.base import InvestPromoCommand
 from investpromo.core.reference import load_reference_data
 
 
-class Command(BaseCommand):
+class Command(InvestPromoCommand):
     help = "Apply migrations and load the reference data (regions, industries, SEI); safe to rerun."
+    records_changes = False
 
     def handle(self, *args, **options):
         started = time.perf_counter()
