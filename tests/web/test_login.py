@@ -1,6 +1,7 @@
 """Signing in: Argon2 hashes, CSRF, and failed attempts locked out after five."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -68,3 +69,23 @@ def test_logout_is_a_post_and_ends_the_session(viewer_client):
     response = viewer_client.post(reverse("web:logout"))
     assert response.status_code == 302 and response["Location"] == reverse("web:login")
     assert viewer_client.get(reverse("web:dashboard")).status_code == 302
+
+
+def test_login_form_is_the_first_form_and_the_language_form_has_its_own_id(client):
+    """Issue #18.11: scripts that post the page's first form sign in, not switch language."""
+    html = client.get(reverse("web:login")).content.decode()
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.S)
+    assert len(forms) == 2
+    sign_in, language = forms
+    assert f'action="{reverse("web:login")}"' in sign_in
+    assert 'name="username"' in sign_in and 'name="password"' in sign_in
+    assert 'id="language-form"' in language
+    assert f'action="{reverse("web:set_language")}"' in language
+    assert html.count('id="language-form"') == 1
+
+
+def test_signed_in_pages_keep_the_language_form_in_the_top_bar(client, viewer):
+    login(client, "leader", PASSWORD)
+    html = client.get(reverse("web:dashboard")).content.decode()
+    assert html.count('id="language-form"') == 1
+    assert html.index('id="language-form"') < html.index('<main id="main"')
