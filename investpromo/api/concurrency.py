@@ -15,7 +15,8 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
     description='The version you edited, as the ETag of a GET gave it (e.g. "3"). '
-    "Required for updates unless the body has `version`; a stale one is refused with 412.",
+    "Required for deletes, and for updates unless the body has `version`; missing, it is "
+    "refused with 428, stale with 412.",
 )
 
 

@@ -163,8 +163,30 @@ class ProjectForm(forms.Form):
         self.add_error(field if field in self.fields else None, error.message)
 
 
-class DeleteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+VERSION_MISSING = _(
+    "This page did not say which version of the project it changes, so saving it could "
+    "overwrite someone else's newer change: reload the page and try again."
+)
+
+
+class RequiresVersion:
+    """A form that changes a project: the version it was made from must come back with it."""
+
+    def clean(self):
+        data = super().clean()
+        # Hidden, so its own error would never be seen: one message above the form instead.
+        if self.errors.pop("version", None) is not None or data.get("version") is None:
+            data.pop("version", None)
+            self.add_error(None, forms.ValidationError(VERSION_MISSING, code="version_missing"))
+        return data
+
+
+class ProjectEditForm(RequiresVersion, ProjectForm):
+    """The project form for an existing project: refused without the version it edits."""
+
+
+class DeleteForm(RequiresVersion, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class UploadForm(forms.Form):

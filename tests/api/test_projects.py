@@ -257,7 +257,7 @@ def test_officer_cannot_move_a_project_out_of_their_regions(officer_api, ledger)
 )
 def test_delete_by_role(clients, ledger, role, project, expected):
     before = db_state()
-    response = clients[role].delete(f"/api/projects/{ledger[project].pk}/")
+    response = clients[role].delete(f"/api/projects/{ledger[project].pk}/", HTTP_IF_MATCH='"1"')
     assert response.status_code == expected
     if expected == 204:
         assert not Project.objects.filter(pk=ledger[project].pk).exists()
@@ -265,6 +265,19 @@ def test_delete_by_role(clients, ledger, role, project, expected):
         assert (entry.action, entry.source) == ("delete", "api")
     else:
         assert db_state() == before
+
+
+@pytest.mark.parametrize(("role", "expected"), [("officer", 428), ("admin", 428), ("viewer", 403)])
+def test_stale_edits_a_delete_without_if_match_is_refused(clients, ledger, role, expected):
+    # Issue #12.7: a blind delete could remove a project someone had just changed.
+    before = db_state()
+    response = clients[role].delete(
+        f"/api/projects/{ledger['daqing'].pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == expected
+    if expected == 428:
+        assert response.json()["detail"].startswith("Send the version you edited")
+    assert db_state() == before
 
 
 def test_delete_with_stale_if_match_is_refused(admin_api, ledger):

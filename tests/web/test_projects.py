@@ -136,3 +136,41 @@ def test_an_imported_project_shows_the_import_that_created_it(admin_client, tmp_
         reverse("web:project_detail", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN"
     ).content.decode()
     assert "由导入创建" in chinese
+
+
+@pytest.mark.parametrize("version", [None, "", "abc"], ids=["left out", "empty", "garbled"])
+def test_stale_web_edits_without_the_version_are_refused(admin_client, version):
+    # Issue #12.7: a form without the version it was made from once overwrote a newer change.
+    project = make_project(event=make_event(), name="并发项目")
+    stale = edit_data(project, name="我的旧页面")
+    if version is None:
+        del stale["version"]
+    else:
+        stale["version"] = version
+    admin_client.post(reverse("web:project_edit", args=[project.pk]), edit_data(project, name="新"))
+    changes = ChangeLog.objects.count()
+    response = admin_client.post(
+        reverse("web:project_edit", args=[project.pk]), stale, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "reload the page and try again" in response.content.decode()
+    assert [error.code for error in response.context["form"].non_field_errors().as_data()] == [
+        "version_missing"
+    ]
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("新", 2)
+    assert ChangeLog.objects.count() == changes
+    zh = admin_client.post(
+        reverse("web:project_edit", args=[project.pk]), stale, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert "请重新加载页面" in zh.content.decode()
+
+
+def test_stale_web_edits_a_delete_without_the_version_is_refused(admin_client):
+    project = make_project(event=make_event(), name="留下的项目")
+    response = admin_client.post(
+        reverse("web:project_delete", args=[project.pk]), {}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "reload the page and try again" in response.content.decode()
+    assert Project.objects.filter(pk=project.pk).exists()

@@ -45,9 +45,9 @@ def _check_role(user) -> None:
         responses={200: ProjectSerializer, 412: _ERROR, 428: _ERROR},
     ),
     destroy=extend_schema(
-        summary="Delete a project (If-Match optional)",
+        summary="Delete a project (needs If-Match)",
         parameters=[IF_MATCH],
-        responses={204: None, 412: _ERROR},
+        responses={204: None, 412: _ERROR, 428: _ERROR},
     ),
 )
 class ProjectViewSet(viewsets.ModelViewSet):
@@ -99,6 +99,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         project = self.get_object()
-        version = expected_version(request, None, required=False)
+        # Who may delete it first: a caller without the right gets 403, not a request for a version.
+        ensure_can_write_projects_in(request.user, project.destination_region)
+        version = expected_version(request, None, required=True)
         delete_project(actor=request.user, project=project, expected_version=version, via=VIA)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -25,7 +25,7 @@ from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.editing import create_from_form, update_from_form
 from investpromo.web.followthrough import next_stage, project_history, project_steps
 from investpromo.web.followup_forms import ProgressStepForm
-from investpromo.web.forms import DeleteForm, ProjectForm
+from investpromo.web.forms import DeleteForm, ProjectEditForm, ProjectForm
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -168,9 +168,9 @@ def project_edit(request, pk):
     # Refuse before showing the form: the rule is the server's, not the button's.
     ensure_can_write_projects_in(request.user, project.destination_region)
     if request.method != "POST":
-        form = ProjectForm(initial=ProjectForm.initial_for(project))
+        form = ProjectEditForm(initial=ProjectForm.initial_for(project))
         return _form_page(request, form, project=project)
-    form = ProjectForm(request.POST)
+    form = ProjectEditForm(request.POST)
     if form.is_valid():
         try:
             update_from_form(request.user, project, form.cleaned_data)
@@ -194,7 +194,10 @@ def project_delete(request, pk):
     """Confirm, then delete a project (its change history keeps what it was)."""
     project = get_project(pk)
     ensure_can_write_projects_in(request.user, project.destination_region)
-    form = DeleteForm(request.POST or None, initial={"version": project.version})
+    # Bound on every POST, even an empty one: a POST without the version must be refused.
+    form = DeleteForm(
+        request.POST if request.method == "POST" else None, initial={"version": project.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             delete_project(
