@@ -2,19 +2,29 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
-from investpromo.accounts.permissions import ensure_can_write_organisations
+from investpromo.accounts.permissions import (
+    Role,
+    ensure_can_write_organisations,
+    role_of,
+    scope_prefixes,
+)
 from investpromo.core import bulk
 from investpromo.core.audit import (
     delete_and_record,
+    history_for,
     record_change,
     save_and_record_update,
     snapshot,
 )
-from investpromo.core.errors import UserError
+from investpromo.core.errors import PermissionDenied, UserError
+from investpromo.core.models import ChangeLog
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.orgs.models import Organisation
 from investpromo.orgs.uscc import validate_uscc
@@ -78,12 +88,76 @@ def create_organisation(
     return organisation
 
 
+# The reverse relations through which projects use an organisation; any other one (an event's
+# participants...) is a use that no region scope covers.
+_PROJECT_USES = ("projects", "co_invested_projects")
+
+
+def _created_by(organisation: Organisation):
+    """The user id that created the organisation (by hand or by an import), if recorded."""
+    created = history_for(organisation).filter(
+        action__in=[ChangeLog.Action.CREATE, ChangeLog.Action.IMPORT]
+    )
+    return created.order_by("id").values_list("user_id", flat=True).first()
+
+
+def ensure_can_change_organisation(actor, organisation: Organisation) -> None:
+    """Raise PermissionDenied unless the actor may change this organisation.
+
+    An officer may change one only when every project that uses it lies in their regions, or,
+    when no project uses it, when they created it and nothing else uses it: an organisation is
+    shared, and renaming it changes every project it is named in.
+    """
+    ensure_can_write_organisations(actor)
+    prefixes = scope_prefixes(actor)
+    if prefixes is None:
+        return
+    in_scope = reduce(or_, (Q(destination_region__code__startswith=p) for p in prefixes), Q())
+    used_by_projects = False
+    for relation in _PROJECT_USES:
+        projects = getattr(organisation, relation).all()
+        outside = (projects.exclude(in_scope) if prefixes else projects).select_related(
+            "destination_region"
+        )
+        project = outside.order_by("id").first()
+        if project is not None:
+            raise PermissionDenied(
+                gettext(
+                    "You may change %(organisation)s only if every project that uses it is in "
+                    "your regions; %(project)s is in %(region)s."
+                )
+                % {
+                    "organisation": organisation.name,
+                    "project": project.name,
+                    "region": project.destination_region.full_name,
+                },
+                code="organisation_out_of_scope",
+            )
+        used_by_projects = used_by_projects or projects.exists()
+    if used_by_projects:
+        return
+    used_elsewhere = any(
+        getattr(organisation, relation.get_accessor_name()).exists()
+        for relation in organisation._meta.related_objects
+        if relation.get_accessor_name() not in _PROJECT_USES
+    )
+    if used_elsewhere or _created_by(organisation) != actor.pk:
+        raise PermissionDenied(
+            gettext(
+                "You may change %(organisation)s only if you created it and nothing else uses "
+                "it: ask an administrator."
+            )
+            % {"organisation": organisation.name},
+            code="organisation_not_yours",
+        )
+
+
 @transaction.atomic
 def update_organisation(
     *, actor, organisation: Organisation, via: str = "", **changes
 ) -> Organisation:
     """Change an organisation's fields; a rename keeps the old name as an alias."""
-    ensure_can_write_organisations(actor)
+    ensure_can_change_organisation(actor, organisation)
     unknown = set(changes) - _EDITABLE
     if unknown:
         raise UserError(f"cannot change {', '.join(sorted(unknown))} of an organisation")
@@ -138,8 +212,13 @@ def _rekey_projects(organisation: Organisation) -> None:
 
 @transaction.atomic
 def delete_organisation(*, actor, organisation: Organisation, via: str = "") -> None:
-    """Delete an organisation that no project refers to."""
-    ensure_can_write_organisations(actor)
+    """Delete an organisation that no project refers to (administrators only)."""
+    if role_of(actor) != Role.ADMINISTRATOR:
+        # Others' projects and history may name it: removing one is an administrator's call.
+        raise PermissionDenied(
+            gettext("Only administrators can delete organisations."),
+            code="organisation_delete_admin",
+        )
     if organisation.projects.exists() or organisation.co_invested_projects.exists():
         raise UserError(f"{organisation.name} is an investor in projects and cannot be deleted")
     delete_and_record(actor=actor, instance=organisation, via=via)

@@ -59,14 +59,49 @@ def test_organisation_writes_by_role(clients, ledger, role, expected):
         return
     assert created.status_code == 201, created.content
     assert created.json()["home_region"] == "110000"
+    # The officer's: the only project naming it is in 大庆.
     assert updated.status_code == 200
     assert updated.json()["aliases"] == ["宁波测试材料有限公司"]
-    assert blocked.status_code == 400
     deleted = client.delete(f"/api/organisations/{created.json()['id']}/")
-    assert deleted.status_code == 204
-    assert list(
-        ChangeLog.objects.filter(source="api").order_by("id").values_list("action", flat=True)
-    ) == ["create", "update", "delete"]
+    if role == "officer":  # deleting organisations is for administrators
+        assert (blocked.status_code, deleted.status_code) == (403, 403)
+        actions = ["create", "update"]
+    else:
+        assert (blocked.status_code, deleted.status_code) == (400, 204)
+        actions = ["create", "update", "delete"]
+    assert (
+        list(ChangeLog.objects.filter(source="api").order_by("id").values_list("action", flat=True))
+        == actions
+    )
+
+
+def test_officers_change_only_organisations_their_regions_use(officer_api, admin_api, ledger):
+    # Issue #12.4: a 大庆 officer renamed and deleted organisations only 哈尔滨 projects use.
+    harbin_only = ledger["investor"]
+    unused = admin_api.post("/api/organisations/", {"name": "无项目公司"}, format="json").json()
+    before = db_state()
+    url = f"/api/organisations/{harbin_only.pk}/"
+    for response in (
+        officer_api.patch(url, {"name": "改掉的名字"}, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+        officer_api.patch(url, {"name": ""}, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+        officer_api.put(url, {"name": "改掉的名字"}, format="json", HTTP_ACCEPT_LANGUAGE="en"),
+    ):
+        assert response.status_code == 403, response.content
+        assert response.json()["detail"] == (
+            "You may change 深圳测试投资有限公司 only if every project that uses it is in your "
+            "regions; 哈尔滨项目 is in 黑龙江省哈尔滨市南岗区."
+        )
+    chinese = officer_api.patch(url, {"name": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.status_code == 403 and "您所辖地区" in chinese.json()["detail"]
+    for response in (
+        officer_api.delete(url),
+        officer_api.delete(f"/api/organisations/{unused['id']}/"),
+        # Someone else's organisation that no project uses is not the officer's either.
+        officer_api.patch(f"/api/organisations/{unused['id']}/", {"kind": "other"}, format="json"),
+    ):
+        assert response.status_code == 403
+    assert db_state() == before
+    assert admin_api.patch(url, {"name": "管理员改名"}, format="json").status_code == 200
 
 
 def test_organisation_uscc_checked_by_the_service(admin_api, db):

@@ -12,6 +12,7 @@ from investpromo.orgs.models import Organisation
 from investpromo.orgs.services import (
     create_organisation,
     delete_organisation,
+    ensure_can_change_organisation,
     update_organisation,
 )
 
@@ -20,9 +21,17 @@ from investpromo.orgs.services import (
     list=extend_schema(summary="List organisations"),
     retrieve=extend_schema(summary="One organisation"),
     create=extend_schema(summary="Create an organisation (officers and administrators)"),
-    update=extend_schema(summary="Replace an organisation's fields"),
-    partial_update=extend_schema(summary="Change some of an organisation's fields"),
-    destroy=extend_schema(summary="Delete an organisation no project refers to"),
+    update=extend_schema(
+        summary="Replace an organisation's fields",
+        description="Officers: only when every project using it is in their regions, or when "
+        "they created it and nothing uses it.",
+    ),
+    partial_update=extend_schema(
+        summary="Change some of an organisation's fields",
+        description="Officers: only when every project using it is in their regions, or when "
+        "they created it and nothing uses it.",
+    ),
+    destroy=extend_schema(summary="Delete an organisation no project refers to (administrators)"),
 )
 class OrganisationViewSet(viewsets.ModelViewSet):
     """Investors, enterprises and other participants."""
@@ -43,6 +52,8 @@ class OrganisationViewSet(viewsets.ModelViewSet):
 
     def update(self, request, *args, partial=False, **kwargs):
         organisation = self.get_object()
+        # The service checks again; asked first, a refused officer hears why, not about the body.
+        ensure_can_change_organisation(request.user, organisation)
         serializer = self.get_serializer(organisation, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         organisation = update_organisation(
