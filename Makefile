@@ -47,10 +47,12 @@ run: demo
 	$(BIN)/investpromo collectstatic --noinput --verbosity 0
 	$(BIN)/investpromo ensure_demo_admin
 	@echo "Serving InvestPromo on http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C to stop)"
-	@# The worker checks and writes uploads; it stops with the server.
+	@# The worker checks and writes uploads; it stops with the server. Debug stays off, so an
+	@# error page never shows settings or the environment (DJANGO_DEBUG=1 opts in); WhiteNoise
+	@# serves the static files. Plain HTTP on this machine: cookies are not kept to HTTPS.
 	$(BIN)/investpromo worker --verbosity 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/investpromo runserver $(HOST):$(PORT) --noreload
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} $(BIN)/investpromo runserver $(HOST):$(PORT) --noreload
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 
 from investpromo.core.secret_key import key_file, load_or_create_secret_key
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -179,6 +181,35 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# With secure cookies the site is served over HTTPS: browsers are told to keep to it (HSTS, not
+# for subdomains, which may be other agencies' sites) and plain HTTP is redirected. A proxy that
+# ends HTTPS must send X-Forwarded-Proto and be listed in INVESTPROMO_TRUSTED_PROXIES, or redirect
+# itself (DJANGO_SSL_REDIRECT=0). `make run` serves plain HTTP with secure cookies off.
+SECURE_SSL_REDIRECT = _env_bool("DJANGO_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600))) if SESSION_COOKIE_SECURE else 0
+)
+if INVESTPROMO_TRUSTED_PROXIES.strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every page loads only the app's own files: no inline script (data for the charts travels in
+# json_script blocks, which do not run), nothing from another site. Style attributes are allowed
+# (ECharts writes them into its tooltips; they cannot run code); <style> elements are not, except
+# on the API documentation pages, whose third-party UIs build their styles at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401, not 403, to anonymous calls.
@@ -207,6 +238,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "investpromo.api.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# The schema and its documentation pages describe every endpoint: by default only signed-in
+# users see them (INVESTPROMO_API_DOCS_REQUIRE_LOGIN=0 publishes them, e.g. for a partner portal).
+INVESTPROMO_API_DOCS_REQUIRE_LOGIN = _env_bool("INVESTPROMO_API_DOCS_REQUIRE_LOGIN", True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "InvestPromo API",
     "DESCRIPTION": "The signed-project ledger, its reference data and figures.",

@@ -12,6 +12,9 @@ import os
 # starts, which inherit the environment) never makes a key file in the checkout's data folder.
 TEST_SECRET_KEY = "investpromo-test-suite-key-not-for-any-server-0123456789abcdef"
 os.environ["DJANGO_SECRET_KEY"] = TEST_SECRET_KEY
+# The suite's clients and the servers it starts speak plain HTTP (secure cookies stay on, as in
+# production); tests/core/test_security_headers.py checks the redirect and HSTS.
+os.environ["DJANGO_SSL_REDIRECT"] = "0"
 
 from investpromo.settings import *  # noqa: E402, F403
 

@@ -1,9 +1,9 @@
 """The API's routes, its schema and its documentation."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from investpromo.api.docs import RedocView, SchemaView, SwaggerView
 from investpromo.api.views.auth import MeView, TokenView, UserTokenView
 from investpromo.api.views.base import not_found
 from investpromo.api.views.events import EventViewSet
@@ -60,9 +60,9 @@ urlpatterns = [
     path("evidence/<str:id>/", EvidenceDownloadView.as_view(), name="evidence"),
     path("overdue/", OverdueView.as_view(), name="overdue"),
     path("overdue/thresholds/", ThresholdsView.as_view(), name="overdue-thresholds"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
     # Anything else under /api/ is a JSON 404, like every other API error.
     re_path(r"^.*$", not_found),

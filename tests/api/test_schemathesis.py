@@ -112,8 +112,10 @@ def _known_records(ledger) -> dict[str, dict]:
 @ONCE_PER_RUN
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(ledger, admin_user, in_process_requests):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     headers = {"Authorization": f"Token {Token.objects.get_or_create(user=admin_user)[0].key}"}
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", application, headers=headers
+    )
     known = _known_records(ledger)
     operations = [
         result.ok()

@@ -32,8 +32,8 @@ def test_summary_as_of_a_date(viewer_api, ledger):
     assert viewer_api.get("/api/events/nope/summary/").status_code == 404
 
 
-def test_schema_is_openapi_3_and_lists_every_endpoint(anon_api, db):
-    response = anon_api.get("/api/schema/")
+def test_schema_is_openapi_3_and_lists_every_endpoint(viewer_api, db):
+    response = viewer_api.get("/api/schema/")
     assert response.status_code == 200
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
@@ -56,12 +56,12 @@ def test_schema_is_openapi_3_and_lists_every_endpoint(anon_api, db):
         project_list
     )
     assert "tokenAuth" in schema["components"]["securitySchemes"]
-    json_schema = anon_api.get("/api/schema/", {"format": "json"})
+    json_schema = viewer_api.get("/api/schema/", {"format": "json"})
     assert json_schema.status_code == 200 and json_schema.json()["openapi"] == schema["openapi"]
 
 
-def test_docs_use_local_assets_only(anon_api, db):
-    page = anon_api.get("/api/docs/").content.decode()
+def test_docs_use_local_assets_only(viewer_api, db):
+    page = viewer_api.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower() and "https://" not in page
     # The assets are the sidecar package's static files, collected like the app's own.
