@@ -1,9 +1,33 @@
 """Admin for the change log (read-only) and the base that routes admin writes through services."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from investpromo.core.errors import UserError
 from investpromo.core.models import ChangeLog
+
+
+def _nothing_deleted(error: UserError) -> str:
+    return _("%(reason)s; nothing was deleted.") % {"reason": error}
+
+
+def delete_selected(modeladmin, request, queryset):
+    """Django's "delete selected" in one transaction: every record goes, or none does."""
+    try:
+        with transaction.atomic():
+            return django_delete_selected(modeladmin, request, queryset)
+    except UserError as error:
+        # Raised by a service for one of the records: the ones before it are rolled back too.
+        modeladmin.message_user(request, _nothing_deleted(error), messages.ERROR)
+        return None
+
+
+delete_selected.allowed_permissions = django_delete_selected.allowed_permissions
+delete_selected.short_description = django_delete_selected.short_description
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -34,12 +58,32 @@ class ServiceAdmin(admin.ModelAdmin):
         # Related objects are saved by the services; many-to-many fields are not edited here.
         pass
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected, name, description)
+        return actions
+
     def delete_model(self, request, obj):
         self.delete_via_service(request, obj)
 
     def delete_queryset(self, request, queryset):
+        # Each record through its service (which audits it); the caller's transaction makes the
+        # whole selection one change.
         for obj in queryset:
             self.delete_via_service(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except UserError as error:
+            # Django's delete view runs in a transaction: the refusal left nothing changed.
+            self.message_user(request, _nothing_deleted(error), messages.ERROR)
+            meta = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[object_id])
+            )
 
 
 @admin.register(ChangeLog)
