@@ -45,9 +45,10 @@ def translate(exc: Exception) -> Exception:
     if isinstance(exc, errors.Conflict):
         return PreconditionFailed(exc.message)
     if isinstance(exc, errors.UserError):
+        code = exc.code or "invalid"
         if exc.field:
-            return exceptions.ValidationError({exc.field: [exc.message]})
-        return exceptions.ValidationError({"detail": exc.message})
+            return exceptions.ValidationError({exc.field: [exc.message]}, code=code)
+        return exceptions.ValidationError({"detail": exc.message}, code=code)
     if isinstance(exc, ProtectedError | RestrictedError):
         related = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
         names = ", ".join(sorted({str(obj) for obj in related})[:5])

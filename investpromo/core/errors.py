@@ -4,11 +4,16 @@
 class UserError(Exception):
     """A mistake in what the user asked for or supplied; the message is shown as is."""
 
-    def __init__(self, message: str, *, field: str | None = None, candidates=None):
+    # code: a stable name for the mistake (e.g. "extra_too_many") for callers that branch on
+    # it; the message is already in the user's language where the raiser translated it.
+    def __init__(
+        self, message: str, *, field: str | None = None, candidates=None, code: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         self.candidates = list(candidates or [])
+        self.code = code
 
     def __str__(self) -> str:
         return self.message
