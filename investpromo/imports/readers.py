@@ -22,6 +22,7 @@ from django.conf import settings
 from python_calamine import CalamineWorkbook
 
 from investpromo.core.errors import UserError
+from investpromo.core.spreadsheets import unguard_csv_text
 from investpromo.imports import xlsxparts
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -640,7 +641,9 @@ def _csv_sheets(path: Path, shown: str) -> Iterator[Sheet]:
 def _csv_rows(path: Path, encoding: str, delimiter: str, shown: str) -> Iterator[tuple[int, list]]:
     try:
         with path.open("r", encoding=encoding, newline="") as handle:
-            yield from enumerate(csv.reader(handle, delimiter=delimiter), start=1)
+            # Exports guard text that starts like a formula with an apostrophe; it comes off.
+            for number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+                yield number, [unguard_csv_text(cell) for cell in row]
     except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableFile(f"{shown}: not a readable csv file ({error})") from None
 

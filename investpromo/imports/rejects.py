@@ -1,7 +1,8 @@
 """Writing the rows an import rejected, with all their cells and the reason, to xlsx or csv.
 
 The file keeps each sheet's header row, so once corrected it can be imported again (the reason
-column is one the importer ignores).
+column is one the importer ignores). Cells are written as text a spreadsheet does not run
+(core.spreadsheets): a formula-like cell of the input stays text in the rejects file.
 """
 
 import csv
@@ -11,6 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from investpromo.core.errors import UserError, check_writable_file
+from investpromo.core.spreadsheets import csv_row, xlsx_row
 from investpromo.imports.rows import REASON_HEADER, ParsedRow, cell_text
 
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -52,9 +54,10 @@ def _write_xlsx(path, groups: dict[str, list[tuple[ParsedRow, str]]]) -> None:
         sheet = workbook.create_sheet(_sheet_title(sheet_name, used))
         header = _headers(rows[0][0])
         width = _width(header, rows)
-        sheet.append([*_padded(header, width), REASON_HEADER])
+        sheet.append(xlsx_row(sheet, [*_padded(header, width), REASON_HEADER]))
         for row, reason in rows:
-            sheet.append([*_padded([_xlsx_cell(cell) for cell in row.cells], width), reason])
+            cells = [_xlsx_cell(cell) for cell in row.cells]
+            sheet.append(xlsx_row(sheet, [*_padded(cells, width), reason]))
     workbook.save(path)
 
 
@@ -73,13 +76,13 @@ def _write_csv(path, groups: dict[str, list[tuple[ParsedRow, str]]]) -> None:
     # UTF-8 with a BOM: Excel then opens the Chinese text correctly.
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*order, REASON_HEADER])
+        writer.writerow(csv_row([*order, REASON_HEADER]))
         for labels, rows in prepared:
             for row, reason in rows:
                 line = [""] * len(order)
                 for label, cell in zip(labels, row.cells, strict=False):
                     line[position[label]] = cell_text(cell)
-                writer.writerow([*line, reason])
+                writer.writerow(csv_row([*line, reason]))
 
 
 def _padded(cells: list, width: int) -> list:

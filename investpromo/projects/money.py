@@ -14,6 +14,8 @@ FEN = Decimal("0.01")
 # 15 significant digits survive a round trip through a binary float (IEEE 754 double).
 MAX_SIGNIFICANT_DIGITS = 15
 MAX_VALUE_CNY = Decimal(10) ** 13  # 15 digits with the two of the fen
+# How an amount names its currency in Chinese text ("3000万美元"); other currencies by code.
+CURRENCY_NOUNS = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
 
 
 def SumCNY(path: str = "value_cny", **kwargs) -> Sum:
@@ -36,3 +38,11 @@ def sum_cny_as_decimal(path: str = "value_cny") -> ExpressionWrapper:
     return ExpressionWrapper(
         SumCNY(path) * Value(FEN), output_field=DecimalField(max_digits=22, decimal_places=2)
     )
+
+
+def written_amount(value: Decimal, currency: str, *, approximate: bool = False) -> str:
+    """An amount as a signing list writes it and the importer reads it: 4900000000元, 约5000美元."""
+    digits = f"{Decimal(value).normalize():f}"
+    noun = CURRENCY_NOUNS.get(currency)
+    text = f"{digits}{noun}" if noun else f"{digits} {currency}"
+    return f"约{text}" if approximate else text

@@ -8,7 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from investpromo.core.audit import system_user
+from investpromo.followup.models import ProgressStep
 from investpromo.imports.export import export_event, value_cell
+from investpromo.imports.progress import import_progress
 from investpromo.projects.models import Project
 from investpromo.reports.selectors import event_summary
 from tests.factories import make_event, make_org, make_project
@@ -59,6 +62,39 @@ def test_export_then_import_into_an_empty_event_gives_the_same_report(tmp_path, 
     assert rows(copy) == rows(demo)
     again = run(path, copy)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 172)
+
+
+def test_export_round_trip_carries_follow_through(tmp_path, demo_event):
+    demo = demo_event
+    path = tmp_path / "demo.xlsx"
+    export_event(demo, path)
+    assert load_workbook(path, read_only=True).sheetnames == ["签约项目", "项目进展"]
+    copy = make_event(
+        slug="demo-copy", start=demo.start_date, end_date=demo.end_date, host=demo.host_region_id
+    )
+    assert run(path, copy).created == 172
+    # The same file: import-progress takes its progress sheet and skips the signing list.
+    progress = import_progress(actor=system_user(), path=path, event_slug=copy.slug)
+    assert (progress.rejected, progress.errors, progress.written) == (0, [], True)
+    steps = ProgressStep.objects.filter(project__event=demo).count()
+    assert progress.created == steps > 0
+
+    original, imported = event_summary(demo), event_summary(copy)
+    assert original["followthrough"]["stages"]["started"] > 0
+    assert imported["followthrough"] == original["followthrough"]
+    assert {key: imported[key] for key in FIGURES} == {key: original[key] for key in FIGURES}
+
+    def steps_of(event):
+        return sorted(
+            ProgressStep.objects.filter(project__event=event).values_list(
+                "project__name", "project__investor_id", "stage", "date", "approvals",
+                "funds_in_place", "funds_currency", "funds_cny", "is_regression",
+            )
+        )  # fmt: skip
+
+    assert steps_of(copy) == steps_of(demo)
+    again = import_progress(actor=system_user(), path=path, event_slug=copy.slug)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, steps)
 
 
 def test_export_columns_extras_and_values_that_do_not_read_back(tmp_path):

@@ -1,5 +1,6 @@
 """Uploading a signing list: a dry-run preview, then a separate confirm that writes."""
 
+import csv
 import datetime as dt
 import io
 
@@ -251,3 +252,19 @@ def test_the_uploaded_file_is_kept_in_the_database_not_on_this_machine(admin_cli
     # The write reads the same stored file: nothing is uploaded twice.
     admin_client.post(reverse("web:import_confirm", args=[the_upload().pk]))
     assert the_write().file_id == stored.pk
+
+
+def test_exported_text_cells_cannot_run_formulas_problems_csv(admin_client, event):
+    # A csv's one sheet is named after the file: the name comes back in every problem.
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [HEADER, ["=1+2项目", "@公司", '=HYPERLINK("http://evil.example")', "-abc", ""]]
+    )
+    upload(admin_client, SimpleUploadedFile("@SUM(1+1)cmd.csv", buffer.getvalue().encode()))
+    job = the_upload()
+    assert job.summary["errors"]
+    problems = admin_client.get(reverse("web:import_problems", args=[job.pk]))
+    lines = list(csv.reader(io.StringIO(problems.content.decode("utf-8-sig"))))
+    cells = [cell for line in lines[1:] for cell in line]
+    assert "'@SUM(1+1)cmd" in cells
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -20,6 +20,7 @@ from investpromo.imports.values._common import (
 from investpromo.imports.values.amounts import (
     Amount,
     AmountUnit,
+    amount_text,
     format_amount,
     parse_amount,
     parse_currency,
@@ -47,6 +48,7 @@ __all__ = [
     "AmountUnit",
     "ParseError",
     "SEIChoice",
+    "amount_text",
     "format_amount",
     "parse_agreement_type",
     "parse_amount",

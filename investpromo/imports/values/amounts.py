@@ -38,6 +38,7 @@ from investpromo.imports.values._tokens import (
     _Token,
     _tokenize,
 )
+from investpromo.projects.money import CURRENCY_NOUNS, written_amount
 
 # --- amounts: evaluation -----------------------------------------------------------------------
 
@@ -344,7 +345,7 @@ def _canonical(value: Decimal) -> Decimal:
 # Magnitude prefixes format_amount can write, and each currency's unit noun.
 _FORMAT_SCALES = {"": 0, "千": 3, "万": 4, "十万": 5, "百万": 6, "千万": 7, "亿": 8, "十亿": 9,
                   "百亿": 10, "千亿": 11, "万亿": 12}  # fmt: skip
-_CURRENCY_NOUNS = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
+_CURRENCY_NOUNS = CURRENCY_NOUNS
 
 
 def format_amount(value: Decimal, currency: str = "CNY", *, unit: str = "元") -> str:
@@ -374,6 +375,17 @@ def format_amount(value: Decimal, currency: str = "CNY", *, unit: str = "元") -
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}{scale_text}{_CURRENCY_NOUNS[currency]}"
+
+
+def amount_text(value: Decimal, currency: str, text: str, *, approximate: bool = False) -> str:
+    """TEXT if it reads back to this amount (value, currency, approximate), else the amount written."""
+    try:
+        again = parse_amount(text)
+        if (again.value, again.currency, again.approximate) == (value, currency, approximate):
+            return text
+    except ParseError:
+        pass
+    return written_amount(value, currency, approximate=approximate)
 
 
 # --- currencies --------------------------------------------------------------------------------

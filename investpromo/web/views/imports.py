@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from investpromo.core.errors import UserError
+from investpromo.core.spreadsheets import csv_row
 from investpromo.jobs.models import Job
 from investpromo.jobs.selectors import as_it_stands, current_run, jobs_visible_to
 from investpromo.jobs.services import confirm_job, submit_job
@@ -176,8 +177,17 @@ def import_problems(request, pk, kind=Job.Kind.SIGNING_IMPORT):
     writer.writerow(["kind", "sheet", "row", "column", "message"])
     for kind in ("errors", "warnings"):
         for problem in report.get(kind, []):
+            # Sheet names, columns and messages quote the upload: written so they never run.
             writer.writerow(
-                [kind[:-1], problem["sheet"], problem["row"], problem["column"], problem["message"]]
+                csv_row(
+                    [
+                        kind[:-1],
+                        problem["sheet"],
+                        problem["row"],
+                        problem["column"],
+                        problem["message"],
+                    ]
+                )
             )
     return response
 
