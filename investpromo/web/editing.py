@@ -20,7 +20,6 @@ def _project_fields(data: dict) -> dict:
         "agreement_type": data["agreement_type"],
         "contract_value": data["contract_value"],
         "currency": data["currency"],
-        "value_text": data["value_text"],
         "value_approximate": data["value_approximate"],
         "sei_status": data["sei_status"],
         "sei_industry": data["sei_industry"],

@@ -106,12 +106,6 @@ class ProjectForm(forms.Form):
     currency = forms.ChoiceField(
         choices=[(c, c) for c in CURRENCIES], initial="CNY", label=_("Currency")
     )
-    value_text = forms.CharField(
-        max_length=200,
-        required=False,
-        label=_("Value as written"),
-        help_text=_("As the signing list wrote it, e.g. 5亿元 (filled in if left empty)."),
-    )
     value_approximate = forms.BooleanField(required=False, label=_("Value is approximate"))
     sei_status = forms.ChoiceField(
         choices=SEI_STATUS_CHOICES,
@@ -147,7 +141,6 @@ class ProjectForm(forms.Form):
             # Plain digits: normalize() alone would show 3.29E+9.
             "contract_value": f"{project.contract_value.normalize():f}",
             "currency": project.currency,
-            "value_text": project.value_text,
             "value_approximate": project.value_approximate,
             "sei_status": project.sei_status,
             "sei_industry": project.sei_industry_id,

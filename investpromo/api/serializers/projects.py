@@ -13,6 +13,9 @@ from investpromo.sectors.models import IndustryCategory, SEIIndustry
 
 # Model fields the service accepts as changes (the many-to-many co-investors are separate).
 WRITABLE = PROJECT_FIELDS
+# Shown, never taken from a caller: what a signing list wrote (or the value written out), the
+# file row it came from, the demo's mark (see projects.services.PROJECT_FIELDS).
+DISPLAY_ONLY = ["value_text", "source_ref", "is_demo"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -55,6 +58,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *WRITABLE,
+            *DISPLAY_ONLY,
             "investor_name",
             "co_investors",
             "value_cny",
@@ -66,6 +70,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "id",
+            *DISPLAY_ONLY,
             "value_cny",
             "rate_date",
             "rate_cny_per_unit",

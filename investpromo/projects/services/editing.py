@@ -1,9 +1,11 @@
 """Writing one project at a time (forms, the API, the admin): create, update, delete."""
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.audit import delete_and_record, record_change, snapshot
@@ -11,10 +13,18 @@ from investpromo.core.errors import Conflict, UserError
 from investpromo.core.text import normalize_key, normalize_text
 from investpromo.geo.models import Region
 from investpromo.projects.models import Project
-from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, significant_digits
+from investpromo.projects.money import (
+    MAX_SIGNIFICANT_DIGITS,
+    MAX_VALUE_CNY,
+    significant_digits,
+    written_amount,
+)
 from investpromo.projects.rates import RateBook, normalize_currency
 
-# The fields a caller may set, in the order forms show them.
+# The fields a person may type (forms, the API, the admin), in the order forms show them.
+# Not among them: value_text (the value as a signing list wrote it: what the importer read,
+# else written from the value), source_ref (the file row an import read) and is_demo (the
+# demo loader's mark); a typed value that says otherwise would be shown as the source's word.
 PROJECT_FIELDS = (
     "event",
     "name",
@@ -25,7 +35,6 @@ PROJECT_FIELDS = (
     "agreement_type",
     "contract_value",
     "currency",
-    "value_text",
     "value_approximate",
     "sei_status",
     "sei_industry",
@@ -33,10 +42,15 @@ PROJECT_FIELDS = (
     "industry_text",
     "notes",
     "extra",
-    "source_ref",
-    "is_demo",
 )
 EDITABLE_FIELDS = frozenset(PROJECT_FIELDS)
+_VALUE_FIELDS = ("contract_value", "currency", "value_approximate")
+
+# What `extra` (the columns a signing list had beyond ours) may hold when typed: a flat map of
+# short names to short texts or numbers, so every export can write it as columns of cells.
+MAX_EXTRA_KEYS = 50
+MAX_EXTRA_KEY_CHARS = 100
+MAX_EXTRA_VALUE_CHARS = 1000
 
 
 # Computed once: the enum's .values builds a new list on every access, and imports ask per row.
@@ -121,8 +135,50 @@ def validate_and_convert(project: Project, *, rates: RateBook | None = None) -> 
             field="contract_value",
         )
     if not project.value_text:
-        project.value_text = f"{value} {project.currency}"
+        project.value_text = written_amount(
+            value, project.currency, approximate=project.value_approximate
+        )
     return project
+
+
+def check_extra(extra) -> dict:
+    """Refuse typed extra attributes that are not a flat map of short names to short values."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, dict):
+        raise _extra_error(
+            "extra_not_a_map", _("The extra attributes must be a map of names to values.")
+        )
+    if len(extra) > MAX_EXTRA_KEYS:
+        raise _extra_error(
+            "extra_too_many",
+            _("At most %(max)d extra attributes, not %(count)d.")
+            % {"max": MAX_EXTRA_KEYS, "count": len(extra)},
+        )
+    for name, value in extra.items():
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_EXTRA_KEY_CHARS:
+            raise _extra_error(
+                "extra_bad_name",
+                _("An extra attribute's name must be text of 1 to %(max)d characters.")
+                % {"max": MAX_EXTRA_KEY_CHARS},
+            )
+        plain = isinstance(value, str | int) or (isinstance(value, float) and math.isfinite(value))
+        if not plain or isinstance(value, bool):
+            raise _extra_error(
+                "extra_bad_value",
+                _("The extra attribute “%(name)s” must be a text or a number.") % {"name": name},
+            )
+        if isinstance(value, str) and len(value) > MAX_EXTRA_VALUE_CHARS:
+            raise _extra_error(
+                "extra_value_too_long",
+                _("The extra attribute “%(name)s” may have at most %(max)d characters.")
+                % {"name": name, "max": MAX_EXTRA_VALUE_CHARS},
+            )
+    return extra
+
+
+def _extra_error(code: str, message: str) -> UserError:
+    return UserError(message, field="extra", code=code)
 
 
 def refuse_duplicate(project: Project) -> None:
@@ -169,6 +225,7 @@ def create_project(
     notes: str = "",
     extra: dict | None = None,
     co_investors=(),
+    # What the demo loader (and tests standing for an import) set; typed entries leave them.
     source_ref: str = "",
     is_demo: bool = False,
     via: str = "",
@@ -176,6 +233,7 @@ def create_project(
 ) -> Project:
     """Validate, convert to CNY at the dated rate, save and audit one project."""
     ensure_can_write_projects_in(actor, destination_region)
+    extra = check_extra(extra)
     project = Project(
         name=name,
         investor=investor,
@@ -234,10 +292,18 @@ def update_project(
             f"project {project.pk} was changed by someone else (version {current.version}, "
             f"you edited version {expected_version}): reload and try again"
         )
+    if "extra" in changes:
+        changes["extra"] = check_extra(changes["extra"])
     before = snapshot(current)
+    value_before = [getattr(current, field) for field in _VALUE_FIELDS]
     for field, value in changes.items():
         setattr(current, field, value)
     validate_and_convert(current, rates=rates)
+    if [getattr(current, field) for field in _VALUE_FIELDS] != value_before:
+        # The value as written no longer says the value: it is written from the typed one.
+        current.value_text = written_amount(
+            current.contract_value, current.currency, approximate=current.value_approximate
+        )
     if "investor" in changes:
         current.investor_key = current.investor.normalized_name
     if changes.keys() & {"name", "investor", "event"}:
