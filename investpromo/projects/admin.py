@@ -59,10 +59,14 @@ class ExchangeRateAdmin(ServiceAdmin):
         return rate
 
     def update_via_service(self, request, obj, form, changes):
-        data = {f: getattr(obj, f) for f in ["currency", "date", "cny_per_unit", "source"]}
+        data = {f: getattr(obj, f) for f in ["currency", "date", "cny_per_unit"]}
         data.update(changes)
         if data["currency"] != obj.currency or data["date"] != obj.date:
             delete_exchange_rate(actor=request.user, rate=obj, via="admin")
+            if "cny_per_unit" not in changes:
+                data.setdefault("source", obj.source)
+        # The old source only when the value stays: a new value whose source was not edited is
+        # recorded as set by this administrator, not under the source of the value it replaced.
         return set_exchange_rate(actor=request.user, via="admin", **data)[0]
 
     def delete_via_service(self, request, obj):

@@ -9,7 +9,11 @@ from investpromo.api.filters import ExchangeRateFilter
 from investpromo.api.serializers.rates import ExchangeRateSerializer, ExchangeRateUpdateSerializer
 from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.projects.models import ExchangeRate
-from investpromo.projects.rates import delete_exchange_rate, set_exchange_rate
+from investpromo.projects.services.rates import (
+    RateOutcome,
+    delete_exchange_rate,
+    set_exchange_rate,
+)
 
 
 def _check_rates(user) -> None:
@@ -46,22 +50,25 @@ class ExchangeRateViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        rate, created = set_exchange_rate(actor=request.user, via=VIA, **serializer.validated_data)
+        rate, outcome = set_exchange_rate(actor=request.user, via=VIA, **serializer.validated_data)
         return Response(
             self.get_serializer(rate).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            status=status.HTTP_201_CREATED
+            if outcome == RateOutcome.CREATED
+            else status.HTTP_200_OK,
         )
 
     def update(self, request, *args, partial=False, **kwargs):
         rate = self.get_object()
         serializer = self.get_serializer(rate, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        rate, _created = set_exchange_rate(
+        rate, _outcome = set_exchange_rate(
             actor=request.user,
             currency=rate.currency,
             date=rate.date,
             cny_per_unit=serializer.validated_data.get("cny_per_unit", rate.cny_per_unit),
-            source=serializer.validated_data.get("source", rate.source),
+            # None: the rate keeps its source if its value stays, else the service names the user.
+            source=serializer.validated_data.get("source"),
             via=VIA,
         )
         return Response(self.get_serializer(rate).data)

@@ -2,7 +2,9 @@
 
 from investpromo.core.management.base import InvestPromoCommand, parse_date_arg
 from investpromo.projects.models import ExchangeRate
-from investpromo.projects.services.rates import set_exchange_rate
+from investpromo.projects.services.rates import RateOutcome, set_exchange_rate
+
+VERBS = {RateOutcome.CREATED: "Set", RateOutcome.REPLACED: "Replaced"}
 
 
 class Command(InvestPromoCommand):
@@ -14,7 +16,10 @@ class Command(InvestPromoCommand):
         set_.add_argument("currency", help="ISO code, e.g. USD")
         set_.add_argument("rate", help="CNY per one unit, e.g. 7.1")
         set_.add_argument("--date", required=True, type=parse_date_arg, metavar="YYYY-MM-DD")
-        set_.add_argument("--source", default="", help="where the rate comes from")
+        set_.add_argument(
+            "--source",
+            help="where the rate comes from (default for a new value: 'set by USER on DATE')",
+        )
         list_ = sub.add_parser("list", help="list rates")
         list_.add_argument("currency", nargs="?")
 
@@ -28,7 +33,7 @@ class Command(InvestPromoCommand):
                     f"{rate.currency}\t{rate.date}\t{rate.cny_per_unit}\t{rate.source}"
                 )
             return
-        rate, created = set_exchange_rate(
+        rate, outcome = set_exchange_rate(
             actor=self.actor(options),
             currency=options["currency"],
             cny_per_unit=options["rate"],
@@ -36,5 +41,8 @@ class Command(InvestPromoCommand):
             source=options["source"],
             via="cli",
         )
-        verb = "Set" if created else "Replaced"
-        self.stdout.write(f"{verb} {rate.currency} = {rate.cny_per_unit} CNY from {rate.date}")
+        value = f"{rate.currency} = {rate.cny_per_unit.normalize():f} CNY from {rate.date}"
+        if outcome == RateOutcome.UNCHANGED:
+            self.stdout.write(f"Unchanged: {value} (source: {rate.source})")
+        else:
+            self.stdout.write(f"{VERBS[outcome]} {value} (source: {rate.source})")
