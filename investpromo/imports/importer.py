@@ -88,6 +88,11 @@ def import_signing_list(
     if rejects_path and pipeline.rejected_rows:
         write_rejects(rejects_path, pipeline.rejected_rows)
         report.rejects_path = str(rejects_path)
+    elif rejects_path:
+        # An older rejects file is left untouched (never deleted: it may be someone's work in
+        # progress); the summary says it is not this run's, so it is not taken for one.
+        report.rejects_not_written = str(rejects_path)
+        report.rejects_left_over = Path(rejects_path).exists()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -86,6 +86,10 @@ class Summary:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rejects_path: str | None = None
+    # A rejects file asked for but not written, as no row was rejected; whether an older file
+    # is at that path (left as it was).
+    rejects_not_written: str | None = None
+    rejects_left_over: bool = False
     seconds: float = 0.0
 
     def sheet(self, name: str) -> SheetReport:
@@ -208,6 +212,15 @@ class ImportReport(Summary):
             )
         if self.rejects_path:
             lines.append(f"Rejected rows written to {self.rejects_path}")
+        elif self.rejects_not_written:
+            lines.append(
+                f"No rows rejected; {self.rejects_not_written} not written"
+                + (
+                    " (the file already there is not from this import: left untouched)"
+                    if self.rejects_left_over
+                    else ""
+                )
+            )
         if self.warnings:
             lines.append(f"Warnings ({len(self.warnings)}):")
             lines.extend(f"  {problem}" for problem in self.warnings)
