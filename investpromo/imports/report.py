@@ -12,6 +12,10 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    # A coded problem (imports.messages) is shown in the reader's language from its code and
+    # parameters; `message` is its English text, for the command line and logs.
+    code: str = ""
+    params: dict | None = field(default=None, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = f"{self.sheet}!{self.row}" if self.row is not None else self.sheet
@@ -26,6 +30,7 @@ class Problem:
             "column": self.column,
             "message": self.message,
             "text": str(self),
+            **({"code": self.code, "params": self.params or {}} if self.code else {}),
         }
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_text
 from investpromo.geo.resolver import province_of
-from investpromo.imports import values
+from investpromo.imports import messages, values
 from investpromo.imports.headers import (
     COLUMN_ALIASES,
     REQUIRED,
@@ -26,6 +26,14 @@ from investpromo.imports.rows import Layout, ParsedRow, RowReader, cell_text, is
 from investpromo.projects.rates import RateBook
 
 _MAYBE_TOTAL = re.compile("[计lLｌＬ]")
+
+# A row signed this long before the event's start, or after its end, is likely not the
+# event's: agreements presented at an event are often negotiated and signed in the months
+# before it (never half a year, as most events are annual and half a year is the midpoint
+# between two editions: last year's rows land well outside), and a signing list is compiled
+# within weeks after it. Such rows are imported, with a warning naming them.
+SIGNED_BEFORE_EVENT_DAYS = 180
+SIGNED_AFTER_EVENT_DAYS = 30
 
 
 class SigningList:
@@ -89,6 +97,45 @@ class SigningList:
         except UserError:
             return None
 
+    def check_signing_date(self, row: ParsedRow) -> None:
+        """Warn of a signing date far outside the event's dates (row from another event?)."""
+        signed, event = row.signing_date, self.event
+        if signed is None:
+            return
+        if (signed - event.start_date).days < -SIGNED_BEFORE_EVENT_DAYS:
+            code, days, limit = (
+                "signing_date_before_event",
+                (event.start_date - signed).days,
+                SIGNED_BEFORE_EVENT_DAYS,
+            )
+        elif (signed - event.end_date).days > SIGNED_AFTER_EVENT_DAYS:
+            code, days, limit = (
+                "signing_date_after_event",
+                (signed - event.end_date).days,
+                SIGNED_AFTER_EVENT_DAYS,
+            )
+        else:
+            return
+        params = {
+            "file": self.report.file,
+            "event": event.slug,
+            "date": signed.isoformat(),
+            "start": event.start_date.isoformat(),
+            "end": event.end_date.isoformat(),
+            "days": days,
+            "limit": limit,
+        }
+        self.report.warnings.append(
+            Problem(
+                row.sheet,
+                row.number,
+                row.layout.label("signing_date"),
+                messages.english(code, params),
+                code=code,
+                params=params,
+            )
+        )
+
     def check_duplicate(self, row: ParsedRow) -> None:
         # name_key and investor_key are normalize_key of the normalised name and investor.
         investor_key = ("uscc", row.uscc) if row.uscc else ("name", row.investor_key)
@@ -143,6 +190,7 @@ class _Sheet:
             self.sums.add(row.amount, self.signing.cny(row))
         if row.name and row.investor:
             self.signing.check_duplicate(row)
+        self.signing.check_signing_date(row)
         return row
 
     def _check_summary(self, number: int, label: str, cells) -> None:

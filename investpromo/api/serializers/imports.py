@@ -39,8 +39,16 @@ class _Problem(serializers.Serializer):
     sheet = serializers.CharField()
     row = serializers.IntegerField(allow_null=True)
     column = serializers.CharField(allow_null=True)
-    message = serializers.CharField()
+    message = serializers.CharField(
+        help_text="in the caller's language when the problem has a code"
+    )
     text = serializers.CharField()
+    code = serializers.CharField(
+        required=False, help_text="e.g. signing_date_before_event; absent when uncoded"
+    )
+    params = serializers.DictField(
+        required=False, help_text="the coded message's values (dates, days, limit, file, event)"
+    )
 
 
 class _Sheet(serializers.Serializer):

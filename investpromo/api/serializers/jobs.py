@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from investpromo.imports.messages import localized_problems
 from investpromo.jobs.models import Job
 
 # Problems listed in a job's answer; the counts are always complete.
@@ -64,8 +65,8 @@ class JobSerializer(serializers.ModelSerializer):
         return {
             "error_count": job.summary.get("error_count", len(errors)),
             "warning_count": job.summary.get("warning_count", len(warnings)),
-            "errors": errors[:MAX_PROBLEMS],
-            "warnings": warnings[:MAX_PROBLEMS],
+            "errors": localized_problems(errors[:MAX_PROBLEMS]),
+            "warnings": localized_problems(warnings[:MAX_PROBLEMS]),
         }
 
     def get_error(self, job) -> dict | None:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from investpromo.core.errors import UserError
 from investpromo.core.spreadsheets import csv_row
+from investpromo.imports.messages import localized_problems
 from investpromo.jobs.models import Job
 from investpromo.jobs.selectors import as_it_stands, current_run, jobs_visible_to
 from investpromo.jobs.services import confirm_job, submit_job
@@ -138,8 +139,8 @@ def import_detail(request, pk, kind=Job.Kind.SIGNING_IMPORT):
             "upload": upload,
             "job": job,
             "report": report,
-            "errors": errors[:PROBLEMS_SHOWN],
-            "warnings": warnings[: max(0, PROBLEMS_SHOWN - len(errors))],
+            "errors": localized_problems(errors[:PROBLEMS_SHOWN]),
+            "warnings": localized_problems(warnings[: max(0, PROBLEMS_SHOWN - len(errors))]),
             "problems_cut": len(errors) + len(warnings) > PROBLEMS_SHOWN,
             "problems_shown": PROBLEMS_SHOWN,
             "report_has_errors": bool(errors),
