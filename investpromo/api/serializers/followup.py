@@ -269,6 +269,10 @@ class SnapshotRequestSerializer(serializers.Serializer):
 
     as_of = serializers.DateField(required=False, help_text="default: today")
     label = serializers.CharField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
+    force = serializers.BooleanField(
+        default=False,
+        help_text="take one even if the latest snapshot of that label and date is unchanged",
+    )
 
 
 class SnapshotSerializer(serializers.ModelSerializer):

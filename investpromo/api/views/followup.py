@@ -49,6 +49,7 @@ from investpromo.events.selectors import get_event
 from investpromo.followup.models import Evidence, ProgressStep, Snapshot
 from investpromo.followup.selectors import followthrough, overdue_report
 from investpromo.followup.services import (
+    SnapshotUnchanged,
     current_thresholds,
     delete_step,
     record_progress,
@@ -324,19 +325,30 @@ class EventSnapshotsView(generics.ListCreateAPIView):
         summary="Freeze the event's report as of a date (administrators)",
         description="A snapshot is never changed or deleted afterwards.",
         request=SnapshotRequestSerializer,
-        responses={201: SnapshotDetailSerializer},
+        responses={
+            201: SnapshotDetailSerializer,
+            200: OpenApiResponse(
+                SnapshotDetailSerializer,
+                description="unchanged since the latest snapshot of that label and date: that "
+                "snapshot, none taken (unless force)",
+            ),
+        },
     )
     def post(self, request, slug):
         event = get_event(slug)
         params = SnapshotRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        snap = take_snapshot(
-            actor=request.user,
-            event=event,
-            as_of=params.validated_data.get("as_of") or timezone.localdate(),
-            label=params.validated_data["label"],
-            via=VIA,
-        )
+        try:
+            snap = take_snapshot(
+                actor=request.user,
+                event=event,
+                as_of=params.validated_data.get("as_of") or timezone.localdate(),
+                label=params.validated_data["label"],
+                force=params.validated_data["force"],
+                via=VIA,
+            )
+        except SnapshotUnchanged as unchanged:
+            return Response(SnapshotDetailSerializer(unchanged.snapshot).data)
         return Response(SnapshotDetailSerializer(snap).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,6 +12,7 @@ from investpromo.followup.services.importing import (
 from investpromo.followup.services.steps import (
     MAX_EVIDENCE_BYTES,
     STEP_EDITABLE,
+    SnapshotUnchanged,
     attach_evidence,
     check_step,
     current_thresholds,
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_EVIDENCE_BYTES",
     "STEP_EDITABLE",
     "ProgressOutcome",
+    "SnapshotUnchanged",
     "attach_evidence",
     "check_step",
     "current_thresholds",

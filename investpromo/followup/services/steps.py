@@ -345,32 +345,70 @@ def _canonical_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+class SnapshotUnchanged(UserError):
+    """The snapshot asked for is the event's latest of that label and date, as it stands."""
+
+    def __init__(self, snap: Snapshot):
+        super().__init__(
+            f"unchanged since snapshot {snap.pk} ('{snap.label}' as of {snap.as_of.isoformat()}, "
+            f"sha256 {snap.content_sha256}): no new snapshot taken (--force takes one anyway)",
+            code="snapshot_unchanged",
+        )
+        self.snapshot = snap
+
+
 @transaction.atomic
-def take_snapshot(*, actor, event, as_of: dt.date, label: str, via: str = "") -> Snapshot:
-    """Freeze an event's report, bulletins and per-project state as of a date."""
+def take_snapshot(
+    *, actor, event, as_of: dt.date, label: str, force: bool = False, via: str = ""
+) -> Snapshot:
+    """Freeze an event's report, bulletins and per-project state as of a date.
+
+    Taking again the latest snapshot of the same label and date, with nothing changed since,
+    takes none (SnapshotUnchanged names the one there is) unless `force`.
+    """
     # Imported here: reports builds on follow-through, not the other way round.
+    from investpromo.events.models import Event
     from investpromo.followup.selectors import project_states
     from investpromo.reports.bulletin import bulletin
     from investpromo.reports.selectors import event_summary
 
     ensure_administrator(actor, "published snapshots")
-    if not label.strip():
+    label = label.strip()[:200]
+    if not label:
         raise UserError("a snapshot needs a label, e.g. '2024年9月月报'", field="label")
     if as_of > timezone.localdate():
         raise UserError(
             f"a snapshot cannot be as of {as_of.isoformat()}, a date still to come", field="as_of"
         )
+    # The event locked: of two identical requests at once (a double click) the second sees
+    # the first one's snapshot.
+    Event.objects.select_for_update().filter(pk=event.pk).first()
     report = event_summary(event, as_of=as_of)
+    content_sha256 = hashlib.sha256(_canonical_json(report).encode()).hexdigest()
+    states = project_states(event.projects.all(), as_of)
+    latest = (
+        Snapshot.objects.filter(event=event, as_of=as_of, label=label)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    # The same figures and the same projects as they stood: a second copy would say nothing new.
+    if (
+        not force
+        and latest is not None
+        and latest.content_sha256 == content_sha256
+        and latest.project_states == states
+    ):
+        raise SnapshotUnchanged(latest)
     snap = Snapshot.objects.create(
         event=event,
         as_of=as_of,
-        label=label.strip()[:200],
+        label=label,
         report=report,
         bulletin_zh=bulletin(report, lang="zh"),
         bulletin_en=bulletin(report, lang="en"),
-        project_states=project_states(event.projects.all(), as_of),
+        project_states=states,
         created_by=actor if getattr(actor, "pk", None) else None,
-        content_sha256=hashlib.sha256(_canonical_json(report).encode()).hexdigest(),
+        content_sha256=content_sha256,
     )
     record_change(
         actor=actor,

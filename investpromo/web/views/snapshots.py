@@ -11,7 +11,7 @@ from investpromo.core.errors import UserError
 from investpromo.events.selectors import get_event
 from investpromo.followup.models import Snapshot
 from investpromo.followup.selectors import snapshot_diff
-from investpromo.followup.services import take_snapshot
+from investpromo.followup.services import SnapshotUnchanged, take_snapshot
 from investpromo.web.access import page, web_view
 from investpromo.web.followthrough import followthrough_figures
 from investpromo.web.followup_forms import SnapshotForm
@@ -37,6 +37,14 @@ def snapshot_create(request, slug):
                 label=form.cleaned_data["label"],
                 via=VIA,
             )
+        except SnapshotUnchanged as unchanged:
+            existing = unchanged.snapshot
+            messages.info(
+                request,
+                _("Unchanged since snapshot %(id)s (“%(label)s”): no new snapshot was taken.")
+                % {"id": existing.pk, "label": existing.label},
+            )
+            return redirect("web:snapshot_detail", pk=existing.pk)
         except UserError as error:
             form.add_service_error(error)
         else:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from investpromo.core.management.base import InvestPromoCommand, parse_date_arg
 from investpromo.events.selectors import get_event
 from investpromo.followup.models import Snapshot
-from investpromo.followup.services import take_snapshot
+from investpromo.followup.services import SnapshotUnchanged, take_snapshot
 
 
 class Command(InvestPromoCommand):
@@ -16,6 +16,11 @@ class Command(InvestPromoCommand):
         parser.add_argument("--as-of", type=parse_date_arg, metavar="YYYY-MM-DD")
         parser.add_argument("--label", help="e.g. '2025年6月月报'")
         parser.add_argument("--list", action="store_true", help="list the event's snapshots")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="take a snapshot even if the latest of that label and date is unchanged",
+        )
 
     def handle(self, *args, **options):
         event = get_event(options["event"])
@@ -30,13 +35,19 @@ class Command(InvestPromoCommand):
         if not options["label"]:
             self.stderr.write("a snapshot needs --label")
             raise SystemExit(2)
-        snap = take_snapshot(
-            actor=self.actor(options),
-            event=event,
-            as_of=options["as_of"] or timezone.localdate(),
-            label=options["label"],
-            via="cli",
-        )
+        try:
+            snap = take_snapshot(
+                actor=self.actor(options),
+                event=event,
+                as_of=options["as_of"] or timezone.localdate(),
+                label=options["label"],
+                force=options["force"],
+                via="cli",
+            )
+        except SnapshotUnchanged as unchanged:
+            # Not a mistake: what was asked for exists already (a script run twice).
+            self.stdout.write(f"Snapshot {unchanged}")
+            return
         self.stdout.write(
             f"Snapshot {snap.pk} of {event.slug} as of {snap.as_of} ('{snap.label}'), "
             f"sha256 {snap.content_sha256}"
