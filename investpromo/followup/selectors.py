@@ -226,6 +226,23 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def first_day_past(day: dt.date, months: int, *, strictly: bool = False) -> dt.date:
+    """The first date whose months_before(…, months) is on or after `day` (after, strictly).
+
+    The day a threshold of `months` months counted from `day` is crossed, by the rule the
+    flags use, month ends clamped alike.
+    """
+    candidate = months_before(day, -months)
+    # At most a few days on: only a clamped month end (31 Jan + 1 month = 28 Feb) falls short.
+    while not (
+        months_before(candidate, months) > day
+        if strictly
+        else months_before(candidate, months) >= day
+    ):
+        candidate += dt.timedelta(days=1)
+    return candidate
+
+
 @dataclass
 class OverdueFlag:
     """A project that needs attention, and why."""
@@ -235,6 +252,11 @@ class OverdueFlag:
     reasons: list[str] = field(default_factory=list)
     stage: str = Stage.SIGNED
     last_move: dt.date | None = None
+    # The day its earliest reason began to hold: overdue since then.
+    since: dt.date | None = None
+
+    def flag_since(self, day: dt.date) -> None:
+        self.since = day if self.since is None else min(self.since, day)
 
 
 def overdue_flags(
@@ -258,15 +280,22 @@ def overdue_flags(
         if last_move is None:
             continue
         flag = OverdueFlag(project_id, "yellow", stage=state.stage, last_move=last_move)
+        if last_move <= yellow_idle:
+            # Yellow first, whether red by now or not: overdue since the yellow threshold.
+            flag.flag_since(first_day_past(last_move, thresholds.yellow_idle_months))
         if last_move <= red_idle:
             flag.level = "red"
             flag.reasons.append(f"no progress for {thresholds.red_idle_months} months or more")
+            flag.flag_since(first_day_past(last_move, thresholds.red_idle_months))
         elif last_move <= yellow_idle:
             flag.reasons.append(f"no progress for {thresholds.yellow_idle_months} months or more")
         if state.stage not in STARTED_OR_BEYOND and signed_on and signed_on < not_started:
             flag.level = "red"
             flag.reasons.append(
                 f"signed over {thresholds.red_not_started_months} months ago and not started"
+            )
+            flag.flag_since(
+                first_day_past(signed_on, thresholds.red_not_started_months, strictly=True)
             )
         if (
             state.started_on
@@ -277,6 +306,9 @@ def overdue_flags(
             flag.reasons.append(
                 f"started over {thresholds.red_low_funds_months} months ago with under "
                 f"{share * 100:.0f}% of funds in place"
+            )
+            flag.flag_since(
+                first_day_past(state.started_on, thresholds.red_low_funds_months, strictly=True)
             )
         if flag.reasons:
             flags.append(flag)
@@ -307,6 +339,7 @@ def overdue_report(
             "destination_region__code",
             "destination_region__name",
             "destination_region__stat_prefecture__name",
+            "value_cny",
         )
     }
     result = []
@@ -325,6 +358,9 @@ def overdue_report(
                 "reasons": flag.reasons,
                 "stage": flag.stage,
                 "last_move": flag.last_move.isoformat() if flag.last_move else None,
+                "value_cny": row["value_cny"],
+                "overdue_since": flag.since.isoformat() if flag.since else None,
+                "days_overdue": (today - flag.since).days if flag.since else None,
             }
         )
     result.sort(key=lambda r: (r["region_code"][:4], r["level"] != "red", r["last_move"] or ""))
