@@ -2,12 +2,54 @@
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from investpromo.events.models import Event
 from investpromo.geo.models import Region
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import ExchangeRate
+from investpromo.projects.selectors import (
+    SEI_ANY,
+    SEI_NONE,
+    SEI_UNSPECIFIED,
+    STAGE_CHOICES,
+    ProjectFilter,
+)
 from investpromo.sectors.models import IndustryCategory
+from investpromo.sectors.sei import SEI_INDUSTRIES
+
+
+def _choice_values(choices) -> list[str]:
+    """The values of Django choices, groups flattened (a group's label is no value)."""
+    values = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            values += _choice_values(label)
+        else:
+            values.append(str(value))
+    return values
+
+
+# `sei`'s industry choices are read from the database per form; the schema names the same nine.
+SEI_FILTER_VALUES = [
+    SEI_ANY,
+    *(str(industry.code) for industry in SEI_INDUSTRIES),
+    SEI_UNSPECIFIED,
+    SEI_NONE,
+]
+STAGE_FILTER_VALUES = _choice_values(STAGE_CHOICES)
+
+
+class ProjectListFilter(ProjectFilter):
+    """The web ledger's filters, with the values `sei` and `stage` take named for the schema."""
+
+    @extend_schema_field({"type": "string", "enum": SEI_FILTER_VALUES})
+    def filter_sei(self, qs, name, value):
+        return super().filter_sei(qs, name, value)
+
+    @extend_schema_field({"type": "string", "enum": STAGE_FILTER_VALUES})
+    def filter_stage(self, qs, name, value):
+        return super().filter_stage(qs, name, value)
 
 
 class RegionListFilter(django_filters.FilterSet):

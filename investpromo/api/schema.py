@@ -1,7 +1,17 @@
-"""OpenAPI generation: every operation documents the error bodies it can answer with."""
+"""OpenAPI generation: the schema says what each operation takes and every answer it can give.
+
+Generated clients and schemathesis (tests/api/test_schemathesis.py) both read it, so it is
+kept to the truth: the error statuses an operation can answer with and their body, the media
+types a request may use, and the values a query parameter takes.
+"""
 
 from drf_spectacular import openapi
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -11,27 +21,80 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema plus the error responses (400-409) where they can occur."""
+    """drf-spectacular's AutoSchema plus the error responses and tighter parameter types."""
 
-    def _error_codes(self) -> list[str]:
-        codes = ["401"] if self.get_auth() else []
-        writes = self.method not in ("GET", "HEAD")
-        if writes or self._is_list_view():
-            # A service's refusal (e.g. deleting an event that has projects) is a 400 too.
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for code in self._error_codes(operation):
+            responses.setdefault(code, {})
+        for code, response in list(responses.items()):
+            if code[0] in "45" and "content" not in response:
+                responses[code] = self._get_response_for_code(ErrorSerializer, code)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_codes(self, operation) -> list[str]:
+        parameters = operation.get("parameters", [])
+        headers = {p["name"].lower() for p in parameters if p["in"] == "header"}
+        writes = self.method not in SAFE_METHODS
+        codes = ["401"] if operation.get("security") and {} not in operation["security"] else []
+        if writes or any(p["in"] == "query" for p in parameters):
+            # A bad filter or field; a service's refusal (e.g. an event with projects) too.
             codes.append("400")
         if writes:
             codes += ["403", "409"]
         if "{" in self.path or self._is_list_view():
             # List pages answer 404 for a page past the end.
             codes.append("404")
+        if "if-match" in headers:
+            codes += ["412", "428"]
         return codes
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        for code in self._error_codes():
-            if code not in responses or "content" not in responses[code]:
-                responses[code] = self._get_response_for_code(ErrorSerializer, code)
-        for code, response in responses.items():
-            if code[0] in "45" and "content" not in response:
-                responses[code] = self._get_response_for_code(ErrorSerializer, code)
-        return responses
+    def map_parsers(self):
+        media_types = super().map_parsers()
+        # Views that keep the default parsers take records: JSON says what forms cannot (null,
+        # lists). Upload views name their own parsers; of those, multipart carries the file.
+        if self.view.parser_classes == api_settings.DEFAULT_PARSER_CLASSES and JSON in media_types:
+            return [JSON]
+        return [media_type for media_type in media_types if media_type != FORM] or media_types
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        filterset = getattr(self.view, "filterset_class", None)
+        filters = filterset.base_filters if filterset is not None else {}
+        for parameter in parameters:
+            if not parameter.get("required"):
+                # django-filter reads an empty value as no filter (a web form's blank field).
+                parameter["allowEmptyValue"] = True
+            extra = getattr(filters.get(parameter["name"]), "extra", {})
+            schema = dict(parameter["schema"])
+            if extra.get("max_length") is not None:
+                schema["maxLength"] = extra["max_length"]
+            if extra.get("min_value") is not None:
+                schema["minimum"] = extra["min_value"]
+            parameter["schema"] = schema
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.DecimalField) and schema.get("format") == "decimal":
+            schema = {**schema, "pattern": _decimal_pattern(field)}
+        return schema
+
+
+def _decimal_pattern(field: serializers.DecimalField) -> str:
+    """A decimal string DRF takes: at least one digit, a sign only where negatives are allowed."""
+    # drf-spectacular's own pattern also matches "", "-" and ".", which DRF refuses.
+    whole = field.max_whole_digits
+    places = field.decimal_places
+    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    if whole is None or places is None:
+        return rf"^{sign}(?:\d+(?:\.\d*)?|\.\d+)$"
+    if whole == 0:
+        return rf"^{sign}0?\.\d{{1,{places}}}$|^{sign}0$"
+    if places == 0:
+        return rf"^{sign}\d{{1,{whole}}}$"
+    return rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.api.concurrency import IF_MATCH, etag, expected_version
+from investpromo.api.filters import ProjectListFilter
 from investpromo.api.serializers.projects import ProjectSerializer
 from investpromo.api.views.base import LOOKUP, VIA
 from investpromo.core.errors import UserError
@@ -13,7 +14,6 @@ from investpromo.projects.models import Project
 from investpromo.projects.selectors import (
     DEFAULT_SORT,
     SORTS,
-    ProjectFilter,
     get_project,
     with_list_related,
 )
@@ -56,7 +56,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
     queryset = with_list_related(Project.objects.all()).prefetch_related("co_investors")
     lookup_value_regex = LOOKUP
     serializer_class = ProjectSerializer
-    filterset_class = ProjectFilter
+    filterset_class = ProjectListFilter
     ordering_fields = ["signing_date", "value_cny", "name", "id", "created_at", "updated_at"]
     write_check = staticmethod(_check_role)
 
