@@ -170,6 +170,8 @@ TASKS = {
 INVESTPROMO_JOB_ISOLATION = os.environ.get("INVESTPROMO_JOB_ISOLATION", "process")
 INVESTPROMO_JOB_MAX_MEMORY = int(os.environ.get("INVESTPROMO_JOB_MAX_MEMORY", str(1 << 30)))
 INVESTPROMO_JOB_MAX_SECONDS = int(os.environ.get("INVESTPROMO_JOB_MAX_SECONDS", "600"))
+# Days an API token is accepted after it was issued; then POST /api/auth/token/ gives a new one.
+INVESTPROMO_TOKEN_DAYS = int(os.environ.get("INVESTPROMO_TOKEN_DAYS", "30"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -214,7 +216,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes DRF answer 401, not 403, to anonymous calls.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "investpromo.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -34,3 +34,17 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… {self.failures} since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class TokenSeal(models.Model):
+    """What an API token was issued against: a fingerprint of its user's password at the time."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", primary_key=True, on_delete=models.CASCADE, related_name="seal"
+    )
+    # SHA-256 of the stored password hash: a new password (or a new salt) changes it, however
+    # the password was set, so a token issued before the change is no longer accepted.
+    password_fingerprint = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"seal of {self.token.user}'s token"

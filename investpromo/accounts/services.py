@@ -10,20 +10,27 @@ starts with the first attempt of its scope; a refused attempt waits for that win
 The client address is REMOTE_ADDR. X-Forwarded-For is believed only when REMOTE_ADDR is listed
 in the setting INVESTPROMO_TRUSTED_PROXIES (addresses or networks, a list or a comma-separated
 string; empty by default): a client can write any X-Forwarded-For it likes.
+
+API tokens are issued here too. A token lasts INVESTPROMO_TOKEN_DAYS days and is sealed with a
+fingerprint of its user's password: a new password revokes it at once (when set through
+Django, audited), and a token whose seal no longer matches is refused however the password
+was written.
 """
 
 import datetime as dt
+import enum
 import hashlib
 import ipaddress
 import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 from django.utils import timezone
 
-from investpromo.accounts.models import LoginThrottle
+from investpromo.accounts.models import LoginThrottle, TokenSeal
 from investpromo.core.audit import record_change
 from investpromo.core.models import ChangeLog
 
@@ -197,38 +204,109 @@ def _listed(address: str, networks: list) -> bool:
     return any(ip in network for network in networks)
 
 
+class TokenProblem(enum.StrEnum):
+    """Why an API token may no longer be used."""
+
+    EXPIRED = "expired"
+    PASSWORD_CHANGED = "password changed"
+
+
+def password_fingerprint(user) -> str:
+    """A fingerprint of the user's stored password: it changes whenever the password does."""
+    # Of the hash, which is salted: setting even the same password again changes it, and it
+    # reveals nothing the hash beside it in the database would not.
+    return hashlib.sha256((user.password or "").encode()).hexdigest()
+
+
+def token_expires_at(token) -> dt.datetime:
+    """When the token stops being accepted (INVESTPROMO_TOKEN_DAYS after it was issued)."""
+    return token.created + dt.timedelta(days=settings.INVESTPROMO_TOKEN_DAYS)
+
+
+def token_problem(token) -> TokenProblem | None:
+    """Why this token may no longer be used, or None while it may."""
+    try:
+        fingerprint = token.seal.password_fingerprint
+    except ObjectDoesNotExist:
+        fingerprint = None  # issued before its user's password was known to it: not trusted
+    if fingerprint != password_fingerprint(token.user):
+        return TokenProblem.PASSWORD_CHANGED
+    if token_expires_at(token) <= now():
+        return TokenProblem.EXPIRED
+    return None
+
+
 def issue_api_token(*, user) -> str:
-    """The user's API token, created (and audited) on first request."""
+    """The user's API token, created (and audited) on first request or once the old one lapsed."""
     from rest_framework.authtoken.models import Token
 
     with transaction.atomic():
-        token, created = Token.objects.get_or_create(user=user)
-        if created:
-            # The audit names the user, never the token itself (it is a password).
-            record_change(
-                actor=user,
-                instance=user,
-                action=ChangeLog.Action.UPDATE,
-                before={"api_token": None},
-                after={"api_token": "issued"},
-                source="api token",
-            )
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is not None:
+            problem = token_problem(token)
+            if problem is None:
+                return token.key
+            _revoke(actor=user, user=user, reason=problem)
+        # TokenSeal is written by seal_new_token, whatever path creates a token.
+        token = Token.objects.create(user=user)
+        # The audit names the user, never the token itself (it is a password).
+        record_change(
+            actor=user,
+            instance=user,
+            action=ChangeLog.Action.UPDATE,
+            before={"api_token": None},
+            after={"api_token": "issued", "expires": token_expires_at(token).isoformat()},
+            source="api token",
+        )
     return token.key
 
 
 def revoke_api_tokens(*, actor, user) -> int:
     """Revoke the user's API token (their own, or anyone's by an administrator); audited."""
+    with transaction.atomic():
+        return _revoke(actor=actor, user=user)
+
+
+def _revoke(*, actor, user, reason: TokenProblem | None = None) -> int:
     from rest_framework.authtoken.models import Token
 
-    with transaction.atomic():
-        deleted, _ = Token.objects.filter(user=user).delete()
-        if deleted:
-            record_change(
-                actor=actor,
-                instance=user,
-                action=ChangeLog.Action.UPDATE,
-                before={"api_token": "issued"},
-                after={"api_token": None},
-                source="api token revoked",
-            )
-    return deleted
+    _, deleted = Token.objects.filter(user=user).delete()
+    count = deleted.get(Token._meta.label, 0)
+    if count:
+        after = {"api_token": None} if reason is None else {"api_token": None, "reason": reason}
+        record_change(
+            actor=actor,
+            instance=user,
+            action=ChangeLog.Action.UPDATE,
+            before={"api_token": "issued"},
+            after=after,
+            source="api token revoked" if reason is None else f"api token revoked: {reason}",
+        )
+    return count
+
+
+def seal_new_token(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save of Token: remember the password the new token was issued under."""
+    if created and not raw:
+        TokenSeal.objects.create(
+            token=instance, password_fingerprint=password_fingerprint(instance.user)
+        )
+
+
+def revoke_tokens_on_password_change(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save of a user: a new password revokes their token (audited) at once."""
+    if created or raw:
+        return
+    # set_password() leaves the new password in _password until save() has run (this signal
+    # comes first): the service, the admin, `changepassword` and Django's password forms.
+    if getattr(instance, "_password", None) is not None:
+        with transaction.atomic():
+            _revoke(actor=instance, user=instance, reason=TokenProblem.PASSWORD_CHANGED)
+    elif kwargs.get("update_fields") == frozenset({"password"}):
+        # check_password() rehashing the same password (stronger hasher settings): the token
+        # stays valid, under the new hash.
+        TokenSeal.objects.filter(token__user=instance).update(
+            password_fingerprint=password_fingerprint(instance)
+        )
+    # Any other way of writing a password (a raw UPDATE) is caught when the token is next used:
+    # its seal no longer matches.
