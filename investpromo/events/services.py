@@ -3,7 +3,10 @@
 import datetime as dt
 import re
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from investpromo.accounts.permissions import ensure_administrator
 from investpromo.core.audit import (
@@ -111,15 +114,51 @@ def update_event(*, actor, event: Event, via: str = "", **changes) -> Event:
     return event
 
 
+# How a record that keeps an event from being deleted is counted, by model (no import of the
+# apps above this one: they are found through the event's protected relations).
+_RECORDS_LEFT = {
+    "projects.project": lambda n: ngettext("%(count)d project", "%(count)d projects", n),
+    "jobs.job": lambda n: ngettext("%(count)d upload", "%(count)d uploads", n),
+    "followup.snapshot": lambda n: ngettext(
+        "%(count)d published snapshot", "%(count)d published snapshots", n
+    ),
+}
+
+
+def records_left(event: Event) -> list[str]:
+    """The records that still point at an event, counted in words ("3 projects")."""
+    left = []
+    # Hidden relations too: uploads point at their event without a reverse accessor.
+    for relation in Event._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.is_relation and not relation.concrete):
+            continue
+        if relation.on_delete is not models.PROTECT:
+            continue
+        count = relation.related_model._base_manager.filter(**{relation.field.name: event}).count()
+        if count:
+            words = _RECORDS_LEFT.get(relation.related_model._meta.label_lower)
+            left.append(
+                words(count) % {"count": count}
+                if words
+                else f"{count} {relation.related_model._meta.verbose_name_plural}"
+            )
+    return left
+
+
 @transaction.atomic
 def delete_event(*, actor, event: Event, via: str = "") -> None:
-    """Delete an event that has no projects (projects are never deleted implicitly)."""
+    """Delete an event with nothing left in it; its projects, uploads and snapshots go first."""
     ensure_administrator(actor, "events")
-    if event.snapshots.exists():
-        raise UserError(f"event {event.slug} has published snapshots and cannot be deleted")
-    if event.projects.exists():
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    left = records_left(event)
+    if left:
+        # Never deleted along with the event: each is removed through its own service, which
+        # logs it (and takes its files with it).
         raise UserError(
-            f"event {event.slug} has {event.projects.count()} projects: delete or move them first"
+            _("Event %(slug)s still has %(records)s: remove them first.")
+            # Django's own catalogue words the list ("1 project, 2 uploads and 1 snapshot").
+            % {"slug": event.slug, "records": get_text_list(left, _("and"))},
+            code="event_has_records",
         )
     for participant in event.participants.all():  # deleted with the event
         record_deletion(actor=actor, instance=participant, via=via)

@@ -54,9 +54,11 @@ class Job(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Who started it: the write runs as, and the audit names, this account.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    # A signing list goes into an event; a progress report may name its events per row.
+    # A signing list goes into an event; a progress report may name its events per row. An
+    # event with uploads is not deleted: each upload is removed first (jobs.services.delete_job),
+    # logged, with its file.
     event = models.ForeignKey(
-        "events.Event", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "events.Event", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="jobs")
     original_name = models.CharField(max_length=255)

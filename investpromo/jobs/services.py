@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from investpromo.accounts.permissions import Role, role_of
 from investpromo.core.audit import record_change
-from investpromo.core.errors import UserError
+from investpromo.core.errors import PermissionDenied, UserError
 from investpromo.core.models import ChangeLog
 from investpromo.jobs.models import Job, StoredFile, StoredFileChunk
 
@@ -116,6 +118,52 @@ def confirm_job(*, actor, preview: Job, skip_invalid: bool) -> Job:
         raise UserError("this upload has been confirmed already", field="job") from None
     job.refresh_from_db()
     return job
+
+
+def _facts(job: Job) -> dict:
+    return {
+        "kind": job.kind,
+        "file": job.original_name,
+        "sha256": job.file.sha256,
+        "event": job.event.slug if job.event_id else None,
+        "user": job.user_id,
+        "dry_run": job.dry_run,
+        "state": job.state,
+        "preview": job.preview_id,
+    }
+
+
+@transaction.atomic
+def delete_job(*, actor, job: Job, via: str = "") -> None:
+    """Remove an upload (with the write that confirmed it) and its stored file; each is logged."""
+    job = Job.objects.select_for_update().select_related("event", "file").get(pk=job.pk)
+    if role_of(actor) != Role.ADMINISTRATOR and job.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(
+            _("Only the person who uploaded a file, or an administrator, can remove it."),
+            code="job_not_yours",
+        )
+    # A check goes with its write: the write is what the check led to, and points at it.
+    removed = [*Job.objects.select_related("event", "file").filter(preview=job), job]
+    busy = [j for j in removed if j.is_busy]
+    if busy:
+        raise UserError(
+            _("The upload %(name)s is still being checked or written: remove it when it is done.")
+            % {"name": busy[0].original_name},
+            code="job_busy",
+        )
+    files = {j.file_id for j in removed}
+    for gone in removed:
+        record_change(
+            actor=actor,
+            instance=gone,
+            action=ChangeLog.Action.DELETE,
+            before=_facts(gone),
+            after=None,
+            source=via,
+        )
+        gone.delete()
+    # The bytes go with the last job that used them (their chunks with them).
+    StoredFile.objects.filter(pk__in=files, jobs__isnull=True).delete()
 
 
 def store_file(*, file, name: str) -> StoredFile:

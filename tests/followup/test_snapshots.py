@@ -104,7 +104,7 @@ def test_an_event_with_snapshots_cannot_be_deleted(event_with_projects):
 
     event, *_ = event_with_projects
     take_snapshot(actor=system_user(), event=event, as_of=D(2025, 1, 31), label="x")
-    with pytest.raises(UserError, match="snapshots"):
+    with pytest.raises(UserError, match="published snapshot"):
         delete_event(actor=system_user(), event=event)
 
 

@@ -29,6 +29,7 @@ from investpromo.followup.models import (
     Snapshot,
     Stage,
 )
+from investpromo.followup.services.removal import remove_files_on_commit
 from investpromo.projects.models import Project
 from investpromo.projects.money import MAX_SIGNIFICANT_DIGITS, MAX_VALUE_CNY, significant_digits
 from investpromo.projects.rates import RateBook, normalize_currency
@@ -300,11 +301,14 @@ def delete_step(*, actor, step: ProgressStep, via: str = "") -> None:
     """Remove a step recorded by mistake; the change log keeps it."""
     ensure_can_write_projects_in(actor, step.project.destination_region)
     _lock(step.project)
-    for evidence in step.evidence.all():  # deleted with the step
-        record_deletion(actor=actor, instance=evidence, via=via)
+    evidence = list(step.evidence.all())
+    for item in evidence:  # deleted with the step
+        record_deletion(actor=actor, instance=item, via=via)
     project = step.project
     delete_and_record(actor=actor, instance=step, via=via)
     refresh_state(project)
+    # The attachments' files go with their records (left on disk, no one could reach them).
+    remove_files_on_commit([item.file for item in evidence])
 
 
 def current_thresholds() -> OverdueThresholds:
