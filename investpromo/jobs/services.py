@@ -136,7 +136,7 @@ def _facts(job: Job) -> dict:
 @transaction.atomic
 def delete_job(*, actor, job: Job, via: str = "") -> None:
     """Remove an upload (with the write that confirmed it) and its stored file; each is logged."""
-    job = Job.objects.select_for_update().select_related("event", "file").get(pk=job.pk)
+    job = Job.objects.select_for_update().get(pk=job.pk)
     if role_of(actor) != Role.ADMINISTRATOR and job.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(
             _("Only the person who uploaded a file, or an administrator, can remove it."),
