@@ -1,7 +1,6 @@
 """Admin for the change log (read-only) and the base that routes admin writes through services."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -13,21 +12,6 @@ from investpromo.core.models import ChangeLog
 
 def _nothing_deleted(error: UserError) -> str:
     return _("%(reason)s; nothing was deleted.") % {"reason": error}
-
-
-def delete_selected(modeladmin, request, queryset):
-    """Django's "delete selected" in one transaction: every record goes, or none does."""
-    try:
-        with transaction.atomic():
-            return django_delete_selected(modeladmin, request, queryset)
-    except UserError as error:
-        # Raised by a service for one of the records: the ones before it are rolled back too.
-        modeladmin.message_user(request, _nothing_deleted(error), messages.ERROR)
-        return None
-
-
-delete_selected.allowed_permissions = django_delete_selected.allowed_permissions
-delete_selected.short_description = django_delete_selected.short_description
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -58,12 +42,19 @@ class ServiceAdmin(admin.ModelAdmin):
         # Related objects are saved by the services; many-to-many fields are not edited here.
         pass
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _function, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (delete_selected, name, description)
-        return actions
+    def response_action(self, request, queryset):
+        # Every action on the selected records ("delete selected" or our own) is one
+        # transaction: a service refusing one record rolls back those done before it.
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except UserError as error:
+            if request.POST.get("action") == "delete_selected":
+                message = _nothing_deleted(error)
+            else:
+                message = _("%(reason)s; nothing was changed.") % {"reason": error}
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         self.delete_via_service(request, obj)
