@@ -2,9 +2,11 @@
 
 An attempt is reserved before its password is checked, by one conditional UPDATE per scope, so
 requests sent in parallel (to one server or several) can never check more passwords than the
-limit allows. Two scopes are counted: a username at a client address (5 per 15 minutes, as the
-cache-based limit before it: someone elsewhere cannot lock a user out) and the address alone
-(20 per 15 minutes across usernames, against trying one password on many accounts). A window
+limit allows. Three scopes are counted: a username at a client address (5 per 15 minutes: one
+guesser is stopped early, and no one at another address is held up by it), the address alone (20
+per 15 minutes across usernames, against trying one password on many accounts) and the username
+alone (50 per 15 minutes from all addresses together, against guessing one account's password
+from many addresses; set high, so that locking a user out takes ten addresses at once). A window
 starts with the first attempt of its scope; a refused attempt waits for that window's end.
 
 The client address is REMOTE_ADDR. X-Forwarded-For is believed only when REMOTE_ADDR is listed
@@ -37,6 +39,7 @@ from investpromo.core.models import ChangeLog
 WINDOW = dt.timedelta(minutes=15)
 USER_LIMIT = 5
 ADDRESS_LIMIT = 20
+USERNAME_LIMIT = 50
 # Expired rows removed per new row: enough to keep the table to the scopes seen in one window.
 _CLEANUP_BATCH = 100
 
@@ -60,23 +63,28 @@ class LoginLocked(Exception):
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """A reserved attempt: the keys it counts against and the window it was counted in."""
+    """A reserved attempt: the keys it counts against and the windows it was counted in."""
 
     user_key: str
     address_key: str | None
     address_window: dt.datetime | None
+    username_key: str
+    username_window: dt.datetime
 
 
 def _key(scope: str) -> str:
     return hashlib.sha256(scope.encode()).hexdigest()
 
 
-def _scopes(username: str, address: str) -> tuple[str, str | None]:
+def _scopes(username: str, address: str) -> list[tuple[str, int]]:
+    """(key, limit) of the address, the username at the address and the username, in that order."""
     name = (username or "").strip().casefold()
-    user_key = _key(f"user:{name}|{address}")
+    scopes = [(_key(f"user:{name}|{address}"), USER_LIMIT), (_key(f"name:{name}"), USERNAME_LIMIT)]
     # No address (a Unix-socket server with no proxy header): one shared counter for every
-    # request would let 20 typos lock everyone out, so only the username's limit applies.
-    return user_key, (_key(f"addr:{address}") if address else None)
+    # request would let 20 typos lock everyone out, so only the username's limits apply.
+    if address:
+        scopes.insert(0, (_key(f"addr:{address}"), ADDRESS_LIMIT))
+    return scopes
 
 
 def _take(key: str, limit: int, moment: dt.datetime) -> dt.datetime | None:
@@ -138,12 +146,11 @@ def _wait(keys: dict[str, int], moment: dt.datetime) -> int:
 
 def reserve_login_attempt(*, username: str, address: str) -> LoginAttempt:
     """Count a sign-in attempt before its password is checked; LoginLocked if over a limit."""
-    user_key, address_key = _scopes(username, address)
-    # The address first, then the username, in every request (and in release): rows are always
-    # locked in the same order, so two requests never wait for each other in a cycle.
-    scopes = [(user_key, USER_LIMIT)]
-    if address_key is not None:
-        scopes.insert(0, (address_key, ADDRESS_LIMIT))
+    # The address, the username there, then the username, in every request (and in release):
+    # rows are always locked in the same order, so two requests never wait in a cycle.
+    scopes = _scopes(username, address)
+    (user_key, _), (username_key, _) = scopes[-2:]
+    address_key = scopes[0][0] if len(scopes) == 3 else None
     moment = now()
     windows = {}
     with transaction.atomic():
@@ -158,19 +165,29 @@ def reserve_login_attempt(*, username: str, address: str) -> LoginAttempt:
             # that no lock is taken while this request could still wait for another.
             _forget_expired(moment)
     return LoginAttempt(
-        user_key=user_key, address_key=address_key, address_window=windows.get(address_key)
+        user_key=user_key,
+        address_key=address_key,
+        address_window=windows.get(address_key),
+        username_key=username_key,
+        username_window=windows[username_key],
     )
 
 
 def release_login_attempt(*, attempt: LoginAttempt) -> None:
-    """After a successful sign-in: forget the username's failures, give back the address's try."""
+    """After a successful sign-in: forget the failures there, give back the address's and the
+    username's try (others' guesses at the username stay counted)."""
     with transaction.atomic():
         if attempt.address_key is not None:
-            # Only within the window it was counted in: a newer window owes this attempt nothing.
-            LoginThrottle.objects.filter(
-                key=attempt.address_key, window_start=attempt.address_window, failures__gt=0
-            ).update(failures=F("failures") - 1)
+            _give_back(attempt.address_key, attempt.address_window)
         LoginThrottle.objects.filter(key=attempt.user_key).delete()
+        _give_back(attempt.username_key, attempt.username_window)
+
+
+def _give_back(key: str, window: dt.datetime) -> None:
+    # Only within the window it was counted in: a newer window owes this attempt nothing.
+    LoginThrottle.objects.filter(key=key, window_start=window, failures__gt=0).update(
+        failures=F("failures") - 1
+    )
 
 
 def client_address(request) -> str:

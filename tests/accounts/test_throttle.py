@@ -102,13 +102,14 @@ def make_user(username="leader"):
     return get_user_model().objects.create_user(username=username, password=PASSWORD)
 
 
-def web_login(username, password, address):
+def web_login(username, password, address, **headers):
     """What the login page answered: "signed in", "wrong" or "locked"."""
     response = Client().post(
         reverse("web:login"),
         {"username": username, "password": password},
         REMOTE_ADDR=address,
         HTTP_ACCEPT_LANGUAGE="en",
+        **headers,
     )
     if response.status_code == 302:
         return "signed in"
@@ -116,10 +117,10 @@ def web_login(username, password, address):
     return "locked" if "Too many failed sign-ins" in response.content.decode() else "wrong"
 
 
-def api_login(username, password, address):
+def api_login(username, password, address, **headers):
     """What the token endpoint answered: "signed in", "wrong" or "locked"."""
     response = APIClient().post(
-        TOKEN_URL, {"username": username, "password": password}, REMOTE_ADDR=address
+        TOKEN_URL, {"username": username, "password": password}, REMOTE_ADDR=address, **headers
     )
     return {200: "signed in", 400: "wrong", 429: "locked"}[response.status_code]
 
@@ -144,7 +145,8 @@ def in_parallel(calls, *, threads=8):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_reference_data")
 @pytest.mark.parametrize("login", [web_login, api_login], ids=["web", "api"])
-def test_parallel_wrong_passwords_check_at_most_five(login, checks, shared_database):
+def test_parallel_password_guesses_are_limited(login, checks, shared_database):
+    # Issue #12.3: 40 wrong passwords sent in parallel once had 25 checked.
     make_user()
     shared_database()
     results = in_parallel([lambda: login("leader", "wrong", "10.1.1.1")] * 40)
@@ -156,15 +158,39 @@ def test_parallel_wrong_passwords_check_at_most_five(login, checks, shared_datab
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("restore_reference_data")
-def test_one_address_trying_many_usernames_is_stopped_after_twenty(checks, shared_database):
+@pytest.mark.parametrize("login", [web_login, api_login], ids=["web", "api"])
+def test_password_spraying_from_one_address_is_limited(login, checks, shared_database, settings):
+    # Issue #12.3: 30 usernames, one try each, were all checked. Each request also claims another
+    # client in X-Forwarded-For, which only a trusted proxy may do.
+    settings.INVESTPROMO_TRUSTED_PROXIES = "192.0.2.1"
     make_user()
     shared_database()
-    calls = [(lambda n=n: api_login(f"user{n}", "password1", "10.2.2.2")) for n in range(30)]
+    calls = [
+        (lambda n=n: login(f"user{n}", "password1", "10.2.2.2", HTTP_X_FORWARDED_FOR=f"10.7.0.{n}"))
+        for n in range(30)
+    ]
     results = in_parallel(calls)
     assert len(checks) == throttle.ADDRESS_LIMIT
     assert sorted(results) == ["locked"] * 10 + ["wrong"] * 20
-    # Other addresses are not held up by this one.
-    assert api_login("leader", PASSWORD, "10.2.2.3") == "signed in"
+    # Other addresses are not held up by this one, nor another client behind the trusted proxy.
+    assert login("leader", PASSWORD, "10.2.2.3") == "signed in"
+    assert login("leader", PASSWORD, "192.0.2.1", HTTP_X_FORWARDED_FOR="10.2.2.4") == "signed in"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_reference_data")
+@pytest.mark.parametrize("login", [web_login, api_login], ids=["web", "api"])
+def test_password_guesses_at_one_username_from_many_addresses_are_limited(
+    login, checks, shared_database
+):
+    # Five guesses from each of 12 addresses: the username's own limit stops them together.
+    make_user()
+    shared_database()
+    calls = [(lambda n=n: login("leader", "wrong", f"10.3.{n % 12}.1")) for n in range(60)]
+    results = in_parallel(calls)
+    assert len(checks) == throttle.USERNAME_LIMIT
+    assert sorted(results) == ["locked"] * 10 + ["wrong"] * 50
+    assert login("someone-else", "wrong", "10.3.0.1") == "wrong"
 
 
 def test_the_window_ends_fifteen_minutes_after_its_first_attempt(clock):
@@ -238,10 +264,10 @@ def test_a_success_through_the_pages_resets_the_count(client):
 def test_ended_windows_are_swept_when_a_new_one_starts(clock):
     for n in range(3):
         throttle.reserve_login_attempt(username=f"user{n}", address=f"10.0.0.{n}")
-    assert LoginThrottle.objects.count() == 6
+    assert LoginThrottle.objects.count() == 9
     clock.now += throttle.WINDOW
     throttle.reserve_login_attempt(username="leader", address="10.9.9.9")
-    assert LoginThrottle.objects.count() == 2
+    assert LoginThrottle.objects.count() == 3
 
 
 def test_web_and_api_refuse_when_locked_and_say_how_long(client, clock):
