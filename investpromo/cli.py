@@ -9,7 +9,7 @@ from django.core.management import ManagementUtility, get_commands
 
 
 class InvestPromoUtility(ManagementUtility):
-    """Django's command dispatcher; an unknown command is one line and exit 2."""
+    """Django's command dispatcher; an unknown command or a mistyped argument is one line, exit 2."""
 
     def fetch_command(self, subcommand):
         commands = get_commands()
@@ -22,7 +22,17 @@ class InvestPromoUtility(ManagementUtility):
                 f" (`{self.prog_name} help` lists the commands)\n"
             )
             sys.exit(2)
-        return super().fetch_command(subcommand)
+        command = super().fetch_command(subcommand)
+        # Imported once the apps are ready (the base reads models).
+        from investpromo.core.management.base import InvestPromoCommand, with_one_line_errors
+
+        if not isinstance(command, InvestPromoCommand):
+            # Django's own commands (migrate, collectstatic, check…) answer mistakes as ours do.
+            build_parser = command.create_parser
+            command.create_parser = lambda *args, **kwargs: with_one_line_errors(
+                build_parser(*args, **kwargs)
+            )
+        return command
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,16 @@ def test_mistyped_arguments_print_one_line_for_every_command(capsys, name):
     assert ": error: " in lines[0]
 
 
+@pytest.mark.parametrize("name", ["migrate", "collectstatic", "check", "runserver"])
+def test_mistyped_arguments_of_djangos_commands_print_one_line_too(capsys, name):
+    code, lines = run_typed(capsys, name, "--no-such-option")
+    assert code == 2
+    assert lines == [
+        f"investpromo {name}: error: unrecognized arguments: --no-such-option"
+        f" (see investpromo {name} --help)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
