@@ -39,7 +39,7 @@ def translate(exc: Exception) -> Exception:
     """The DRF exception a service or database error stands for (others unchanged)."""
     # Subclasses before UserError, which they all extend.
     if isinstance(exc, errors.PermissionDenied):
-        return exceptions.PermissionDenied(exc.message)
+        return exceptions.PermissionDenied(exc.message, code=exc.code or "permission_denied")
     if isinstance(exc, errors.NotFound):
         return exceptions.NotFound(exc.message)
     if isinstance(exc, errors.Conflict):
