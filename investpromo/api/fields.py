@@ -1,5 +1,6 @@
 """Serializer fields that turn codes, names and ids into records (parsing only, no rules)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,3 +33,34 @@ class RegionField(serializers.Field):
 
     def to_representation(self, value):
         return value.pk if isinstance(value, Region) else value
+
+
+class JSONBooleanField(serializers.BooleanField):
+    """true or false, as the schema says; DRF's own also takes 1, "yes", "on" and the like."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class DecimalStringField(serializers.DecimalField):
+    """A decimal sent as a string ("7.1"), as the schema says: a JSON number may lose digits."""
+
+    default_error_messages = {
+        "not_a_string": _('Send the number as a string, e.g. "7.1", so that no digit is lost.')
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class TextField(serializers.CharField):
+    """Text, as the schema says; DRF's own CharField also takes a number and makes it text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

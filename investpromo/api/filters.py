@@ -1,7 +1,9 @@
 """Filters of the reference and ledger lists (the projects' one is the web ledger's)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from investpromo.events.models import Event
@@ -50,6 +52,26 @@ class ProjectListFilter(ProjectFilter):
     @extend_schema_field({"type": "string", "enum": STAGE_FILTER_VALUES})
     def filter_stage(self, qs, name, value):
         return super().filter_stage(qs, name, value)
+
+
+class _TrueOrFalse(forms.NullBooleanField):
+    """`true` or `false` (or nothing); Django's own reads any other word as "not given"."""
+
+    # The raw text, not NullBooleanSelect's reading of it (which turns any other word into None).
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError(_("Give true or false."), code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses what is neither, rather than silently ignoring it."""
+
+    field_class = _TrueOrFalse
 
 
 class RegionListFilter(django_filters.FilterSet):
@@ -105,7 +127,7 @@ class OrganisationFilter(django_filters.FilterSet):
     home_region = django_filters.CharFilter(
         field_name="home_region__code", lookup_expr="startswith", max_length=6
     )
-    is_demo = django_filters.BooleanFilter()
+    is_demo = BooleanFilter()
     q = django_filters.CharFilter(method="filter_q", max_length=100, label="Part of a name")
 
     class Meta:
@@ -131,7 +153,7 @@ class EventFilter(django_filters.FilterSet):
     )
     starts_from = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
     starts_to = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
-    is_demo = django_filters.BooleanFilter()
+    is_demo = BooleanFilter()
     q = django_filters.CharFilter(method="filter_q", max_length=100, label="Part of a name")
 
     class Meta:

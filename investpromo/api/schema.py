@@ -27,6 +27,10 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and not parameter.get("required"):
+                # Filters and options read an empty value as not given (a web form's blank field).
+                parameter["allowEmptyValue"] = True
         responses = operation["responses"]
         for code in self._error_codes(operation):
             responses.setdefault(code, {})
@@ -66,9 +70,6 @@ class AutoSchema(openapi.AutoSchema):
         filterset = getattr(self.view, "filterset_class", None)
         filters = filterset.base_filters if filterset is not None else {}
         for parameter in parameters:
-            if not parameter.get("required"):
-                # django-filter reads an empty value as no filter (a web form's blank field).
-                parameter["allowEmptyValue"] = True
             extra = getattr(filters.get(parameter["name"]), "extra", {})
             schema = dict(parameter["schema"])
             if extra.get("max_length") is not None:
@@ -86,15 +87,21 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def _decimal_pattern(field: serializers.DecimalField) -> str:
-    """A decimal string DRF takes: at least one digit, a sign only where negatives are allowed."""
-    # drf-spectacular's own pattern also matches "", "-" and ".", which DRF refuses.
+    """A decimal string DRF takes: at least one digit, a sign only where negatives are allowed.
+
+    drf-spectacular's own pattern also matches "", "-" and ".", which DRF refuses; DRF strips
+    surrounding spaces, and reads a blank as null where null is allowed.
+    """
     whole = field.max_whole_digits
     places = field.decimal_places
     sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
     if whole is None or places is None:
-        return rf"^{sign}(?:\d+(?:\.\d*)?|\.\d+)$"
-    if whole == 0:
-        return rf"^{sign}0?\.\d{{1,{places}}}$|^{sign}0$"
-    if places == 0:
-        return rf"^{sign}\d{{1,{whole}}}$"
-    return rf"^{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
+        number = rf"{sign}(?:\d+(?:\.\d*)?|\.\d+)"
+    elif places == 0:
+        number = rf"{sign}\d{{1,{whole}}}"
+    elif whole == 0:
+        number = rf"{sign}(?:0|0?\.\d{{1,{places}}})"
+    else:
+        number = rf"{sign}(?:\d{{1,{whole}}}(?:\.\d{{0,{places}}})?|\.\d{{1,{places}}})"
+    blank = "|" if field.allow_null else ""
+    return rf"^\s*(?:{number}{blank})\s*$"

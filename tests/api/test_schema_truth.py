@@ -109,3 +109,31 @@ def test_12_12_page_and_page_size_as_documented(viewer_api, schema, ledger):
     assert viewer_api.get("/api/events/", {"page": "last"}).status_code == 404
     assert viewer_api.get("/api/events/", {"page": "٢"}).status_code == 404
     assert viewer_api.get("/api/events/", {"page": ""}).status_code == 200
+
+
+def test_12_12_a_yes_no_filter_refuses_other_words(viewer_api, ledger):
+    assert viewer_api.get("/api/events/", {"is_demo": "false"}).json()["count"] == 1
+    assert viewer_api.get("/api/events/", {"is_demo": "true"}).json()["count"] == 0
+    for word in ("maybe", "-58800", "1"):
+        response = viewer_api.get("/api/organisations/", {"is_demo": word})
+        assert response.status_code == 400 and "is_demo" in response.json(), word
+
+
+def test_12_12_json_booleans_and_decimals_have_the_types_the_schema_gives(admin_api, ledger):
+    slug = ledger["event"].slug
+    for is_demo in (1, "yes", "true"):
+        response = admin_api.patch(f"/api/events/{slug}/", {"is_demo": is_demo}, format="json")
+        assert response.status_code == 400 and "is_demo" in response.json(), is_demo
+    assert (
+        admin_api.patch(f"/api/events/{slug}/", {"is_demo": False}, format="json").status_code
+        == 200
+    )
+    rate = {"currency": "GBP", "date": "2024-08-31"}
+    number = admin_api.post("/api/rates/", {**rate, "cny_per_unit": 9.1}, format="json")
+    assert number.status_code == 400 and "cny_per_unit" in number.json()
+    assert (
+        admin_api.post("/api/rates/", {**rate, "cny_per_unit": " 9.1 "}, format="json").status_code
+        == 201
+    )
+    kind = admin_api.post("/api/organisations/", {"name": "某公司", "kind": "0"}, format="json")
+    assert kind.status_code == 400 and "kind" in kind.json()

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from investpromo.api.fields import RegionField
+from investpromo.api.fields import JSONBooleanField, RegionField
 from investpromo.events.models import Event
 
 
@@ -13,6 +13,7 @@ class EventSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(max_length=80)
     host_region = RegionField()
     end_date = serializers.DateField(required=False)
+    is_demo = JSONBooleanField(required=False)
     project_count = serializers.IntegerField(read_only=True, required=False)
     value_cny = serializers.DecimalField(
         max_digits=22, decimal_places=2, read_only=True, required=False, allow_null=True

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from investpromo.api.fields import RegionField
+from investpromo.api.fields import DecimalStringField, JSONBooleanField, RegionField, TextField
 from investpromo.api.serializers.imports import check_spreadsheet_upload
 from investpromo.api.serializers.summary import EventSummarySerializer
 from investpromo.events.models import Event
@@ -120,7 +120,7 @@ class ProgressStepSerializer(serializers.ModelSerializer):
 
 def _funds():
     # Bounded like a contract value: beyond it the fen no longer survive SQLite's floats.
-    return serializers.DecimalField(
+    return DecimalStringField(
         max_digits=19,
         decimal_places=6,
         max_value=MAX_VALUE_CNY,
@@ -182,7 +182,7 @@ class ThresholdsSerializer(serializers.ModelSerializer):
     red_idle_months = _months("red after this many months without a step")
     red_not_started_months = _months("red when signed this many months ago and not started")
     red_low_funds_months = _months("red when started this many months ago with low funds")
-    red_low_funds_share = serializers.DecimalField(
+    red_low_funds_share = DecimalStringField(
         max_digits=5,
         decimal_places=4,
         min_value=0,
@@ -268,8 +268,8 @@ class SnapshotRequestSerializer(serializers.Serializer):
     """What to freeze: the event's report as of a date, under a label."""
 
     as_of = serializers.DateField(required=False, help_text="default: today")
-    label = serializers.CharField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
-    force = serializers.BooleanField(
+    label = TextField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
+    force = JSONBooleanField(
         default=False,
         help_text="take one even if the latest snapshot of that label and date is unchanged",
     )

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from investpromo.api.fields import RegionField
+from investpromo.api.fields import JSONBooleanField, RegionField, TextField
 from investpromo.orgs.models import Organisation
 
 
@@ -11,11 +11,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     # Plain fields: uniqueness and the USCC checksum are the service's to judge.
     uscc = serializers.CharField(max_length=30, required=False, allow_null=True, allow_blank=True)
-    kind = serializers.CharField(max_length=20, required=False)
-    aliases = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=100
-    )
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    name = TextField(max_length=400)
+    aliases = serializers.ListField(child=TextField(max_length=200), required=False, max_length=100)
     home_region = RegionField(required=False, allow_null=True)
+    is_demo = JSONBooleanField(required=False)
 
     class Meta:
         model = Organisation
@@ -31,4 +31,3 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"name": {"max_length": 400}}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from investpromo.api.fields import RegionField
+from investpromo.api.fields import DecimalStringField, RegionField
 from investpromo.events.models import Event
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
@@ -43,7 +43,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         queryset=IndustryCategory.objects.all(), required=False, allow_null=True
     )
     # Bounded inside the column (see rates.MAX_RATE); a quadrillion is no real contract.
-    contract_value = serializers.DecimalField(
+    contract_value = DecimalStringField(
         max_digits=24, decimal_places=6, max_value=Decimal(10) ** 15
     )
     extra = serializers.DictField(required=False)

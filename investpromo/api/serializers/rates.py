@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from investpromo.api.fields import DecimalStringField
 from investpromo.projects.models import ExchangeRate
 
 # CNY per unit: the dearest currency is worth some ten yuan; a million is a typing error.
@@ -16,7 +17,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
     currency = serializers.CharField(max_length=10)
     # Bounded well inside the column: SQLite keeps decimals as floats, and one rounded up to
     # the column's 13th integer digit can no longer be read back.
-    cny_per_unit = serializers.DecimalField(
+    cny_per_unit = DecimalStringField(
         max_digits=18, decimal_places=6, max_value=MAX_RATE, min_value=Decimal("0.000001")
     )
 
