@@ -1,5 +1,7 @@
 """Serializer fields that turn codes, names and ids into records (parsing only, no rules)."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -57,10 +59,32 @@ class DecimalStringField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-class TextField(serializers.CharField):
-    """Text, as the schema says; DRF's own CharField also takes a number and makes it text."""
+def _not_text(field, value) -> bool:
+    return (
+        isinstance(field, serializers.CharField)
+        and value is not None
+        and not isinstance(value, str)
+    )
+
+
+class JSONTypes:
+    """Serializer mixin: a JSON body's text fields hold text, as the schema says.
+
+    DRF's CharField also takes a number and makes it text; a form's values are text anyway.
+    """
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
+        if isinstance(data, Mapping) and not hasattr(data, "getlist"):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                items = value if isinstance(field, serializers.ListField) else None
+                if _not_text(field, value) or (
+                    isinstance(items, list) and any(_not_text(field.child, v) for v in items)
+                ):
+                    errors[name] = [serializers.CharField.default_error_messages["invalid"]]
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -137,3 +137,15 @@ def test_12_12_json_booleans_and_decimals_have_the_types_the_schema_gives(admin_
     )
     kind = admin_api.post("/api/organisations/", {"name": "某公司", "kind": "0"}, format="json")
     assert kind.status_code == 400 and "kind" in kind.json()
+
+
+def test_12_12_text_fields_take_text_not_numbers(admin_api, ledger):
+    slug = ledger["event"].slug
+    response = admin_api.patch(f"/api/events/{slug}/", {"source": 0}, format="json")
+    assert response.status_code == 400 and "source" in response.json()
+    aliases = admin_api.post(
+        "/api/organisations/", {"name": "某公司", "aliases": [5]}, format="json"
+    )
+    assert aliases.status_code == 400 and "aliases" in aliases.json()
+    name = admin_api.post("/api/organisations/", {"name": 5}, format="json")
+    assert name.status_code == 400 and "name" in name.json()

@@ -2,8 +2,10 @@
 
 from rest_framework import serializers
 
+from investpromo.api.fields import JSONTypes
 
-class TokenRequestSerializer(serializers.Serializer):
+
+class TokenRequestSerializer(JSONTypes, serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False)
 

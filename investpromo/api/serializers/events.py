@@ -2,11 +2,11 @@
 
 from rest_framework import serializers
 
-from investpromo.api.fields import JSONBooleanField, RegionField
+from investpromo.api.fields import JSONBooleanField, JSONTypes, RegionField
 from investpromo.events.models import Event
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(JSONTypes, serializers.ModelSerializer):
     """An event; the slug is fixed once created."""
 
     # No uniqueness validator: the service refuses a duplicate slug with its own message.

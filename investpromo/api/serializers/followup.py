@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from investpromo.api.fields import DecimalStringField, JSONBooleanField, RegionField, TextField
+from investpromo.api.fields import DecimalStringField, JSONBooleanField, JSONTypes, RegionField
 from investpromo.api.serializers.imports import check_spreadsheet_upload
 from investpromo.api.serializers.summary import EventSummarySerializer
 from investpromo.events.models import Event
@@ -139,7 +139,7 @@ def _approvals():
     )
 
 
-class ProgressStepRequestSerializer(serializers.Serializer):
+class ProgressStepRequestSerializer(JSONTypes, serializers.Serializer):
     """A new step; from 'started' on it needs evidence or no_evidence_reason."""
 
     # Documented as an enum; any text reaches the service, which names the allowed values.
@@ -159,7 +159,7 @@ class ProgressStepRequestSerializer(serializers.Serializer):
     )
 
 
-class ProgressStepUpdateSerializer(serializers.Serializer):
+class ProgressStepUpdateSerializer(JSONTypes, serializers.Serializer):
     """Corrections to a step; its stage, date and evidence stay."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -264,11 +264,11 @@ class FollowthroughSerializer(serializers.Serializer):
     funds_in_place_rate = _FundsRate(help_text="资金到位率: funds in place / contract value")
 
 
-class SnapshotRequestSerializer(serializers.Serializer):
+class SnapshotRequestSerializer(JSONTypes, serializers.Serializer):
     """What to freeze: the event's report as of a date, under a label."""
 
     as_of = serializers.DateField(required=False, help_text="default: today")
-    label = TextField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
+    label = serializers.CharField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
     force = JSONBooleanField(
         default=False,
         help_text="take one even if the latest snapshot of that label and date is unchanged",

@@ -2,18 +2,19 @@
 
 from rest_framework import serializers
 
-from investpromo.api.fields import JSONBooleanField, RegionField, TextField
+from investpromo.api.fields import JSONBooleanField, JSONTypes, RegionField
 from investpromo.orgs.models import Organisation
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(JSONTypes, serializers.ModelSerializer):
     """An organisation; the name, USCC and kind are checked by the service."""
 
     # Plain fields: uniqueness and the USCC checksum are the service's to judge.
     uscc = serializers.CharField(max_length=30, required=False, allow_null=True, allow_blank=True)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
-    name = TextField(max_length=400)
-    aliases = serializers.ListField(child=TextField(max_length=200), required=False, max_length=100)
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
     home_region = RegionField(required=False, allow_null=True)
     is_demo = JSONBooleanField(required=False)
 
@@ -31,3 +32,4 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {"name": {"max_length": 400}}

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from investpromo.api.fields import DecimalStringField, RegionField
+from investpromo.api.fields import DecimalStringField, JSONTypes, RegionField
 from investpromo.events.models import Event
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
@@ -18,7 +18,7 @@ WRITABLE = PROJECT_FIELDS
 DISPLAY_ONLY = ["value_text", "source_ref", "is_demo"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(JSONTypes, serializers.ModelSerializer):
     """A signed project; the CNY value, rate and version are worked out by the service."""
 
     event = serializers.SlugRelatedField(

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from investpromo.api.fields import DecimalStringField
+from investpromo.api.fields import DecimalStringField, JSONTypes
 from investpromo.projects.models import ExchangeRate
 
 # CNY per unit: the dearest currency is worth some ten yuan; a million is a typing error.
 MAX_RATE = Decimal(1_000_000)
 
 
-class ExchangeRateSerializer(serializers.ModelSerializer):
+class ExchangeRateSerializer(JSONTypes, serializers.ModelSerializer):
     """CNY per unit of a currency from a date; currency and date identify it."""
 
     currency = serializers.CharField(max_length=10)
