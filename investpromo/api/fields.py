@@ -9,6 +9,7 @@ from rest_framework import serializers
 from investpromo.core.errors import UserError
 from investpromo.geo.models import Region
 from investpromo.geo.resolver import resolve_region
+from investpromo.projects.rates import CURRENCIES
 
 
 @extend_schema_field(
@@ -88,3 +89,20 @@ class JSONTypes:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _any_case(code: str) -> str:
+    return "".join(f"[{letter.upper()}{letter.lower()}]" for letter in code)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": f"One of {', '.join(CURRENCIES)} (in any case)",
+        # The service takes a code in any case and with spaces around it; so does the pattern.
+        "pattern": rf"^\s*(?:{'|'.join(_any_case(code) for code in CURRENCIES)})\s*$",
+        "example": "USD",
+    }
+)
+class CurrencyField(serializers.CharField):
+    """A currency code the ledger knows; the service normalises and checks it."""

@@ -149,3 +149,16 @@ def test_12_12_text_fields_take_text_not_numbers(admin_api, ledger):
     assert aliases.status_code == 400 and "aliases" in aliases.json()
     name = admin_api.post("/api/organisations/", {"name": 5}, format="json")
     assert name.status_code == 400 and "name" in name.json()
+
+
+def test_12_12_currencies_and_evidence_as_the_api_takes_them(schema):
+    rate = schema["components"]["schemas"]["ExchangeRateRequest"]["properties"]["currency"]
+    pattern = re.compile(rate["pattern"])
+    assert all(pattern.search(code) for code in ("USD", "usd", " Eur "))
+    assert not any(pattern.search(code) for code in ("XYZ", "", "US"))
+    step = schema["paths"]["/api/projects/{id}/progress/"]["post"]["requestBody"]["content"]
+    as_json = step["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    multipart = step["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    # Files travel only in a multipart request.
+    assert "evidence" not in schema["components"]["schemas"][as_json]["properties"]
+    assert "evidence" in schema["components"]["schemas"][multipart]["properties"]

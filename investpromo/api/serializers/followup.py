@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from investpromo.api.fields import DecimalStringField, JSONBooleanField, JSONTypes, RegionField
+from investpromo.api.fields import (
+    CurrencyField,
+    DecimalStringField,
+    JSONBooleanField,
+    JSONTypes,
+    RegionField,
+)
 from investpromo.api.serializers.imports import check_spreadsheet_upload
 from investpromo.api.serializers.summary import EventSummarySerializer
 from investpromo.events.models import Event
@@ -32,7 +38,8 @@ STAGE_HELP = "one of " + ", ".join(Stage.values)
 APPROVAL_HELP = "any of " + ", ".join(Approval.values)
 
 
-@extend_schema_field({"type": "string", "enum": Stage.values})
+# Described as the model's choices, so the schema names one stage enum for requests and answers.
+@extend_schema_field(serializers.ChoiceField(choices=Stage.choices))
 class StageField(serializers.CharField):
     """A stage as its code; any text is let through for the service to name the choices."""
 
@@ -148,7 +155,7 @@ class ProgressStepRequestSerializer(JSONTypes, serializers.Serializer):
     note = serializers.CharField(default="", allow_blank=True, max_length=5000)
     approvals = _approvals()
     funds_in_place = _funds()
-    funds_currency = serializers.CharField(default="CNY", max_length=10)
+    funds_currency = CurrencyField(default="CNY")
     no_evidence_reason = serializers.CharField(default="", allow_blank=True, max_length=2000)
     termination_reason = serializers.CharField(default="", allow_blank=True, max_length=2000)
     evidence = serializers.ListField(
@@ -159,13 +166,19 @@ class ProgressStepRequestSerializer(JSONTypes, serializers.Serializer):
     )
 
 
+class ProgressStepJSONRequestSerializer(ProgressStepRequestSerializer):
+    """A new step sent as JSON: evidence files come only in a multipart request."""
+
+    evidence = None
+
+
 class ProgressStepUpdateSerializer(JSONTypes, serializers.Serializer):
     """Corrections to a step; its stage, date and evidence stay."""
 
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     approvals = _approvals()
     funds_in_place = _funds()
-    funds_currency = serializers.CharField(required=False, max_length=10)
+    funds_currency = CurrencyField(required=False)
     funds_text = serializers.CharField(required=False, allow_blank=True, max_length=200)
     no_evidence_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     termination_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -268,7 +281,7 @@ class SnapshotRequestSerializer(JSONTypes, serializers.Serializer):
     """What to freeze: the event's report as of a date, under a label."""
 
     as_of = serializers.DateField(required=False, help_text="default: today")
-    label = serializers.CharField(max_length=200, allow_blank=True, help_text="e.g. 2024年9月月报")
+    label = serializers.CharField(max_length=200, help_text="e.g. 2024年9月月报")
     force = JSONBooleanField(
         default=False,
         help_text="take one even if the latest snapshot of that label and date is unchanged",

@@ -32,4 +32,5 @@ class OrganisationSerializer(JSONTypes, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"name": {"max_length": 400}}
+        # The service allows 200 characters.
+        extra_kwargs = {"name": {"max_length": 200}}

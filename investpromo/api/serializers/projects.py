@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from investpromo.api.fields import DecimalStringField, JSONTypes, RegionField
+from investpromo.api.fields import CurrencyField, DecimalStringField, JSONTypes, RegionField
 from investpromo.events.models import Event
 from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
@@ -34,7 +34,7 @@ class ProjectSerializer(JSONTypes, serializers.ModelSerializer):
     # Plain text: the service names the allowed values in its message.
     agreement_type = serializers.CharField(max_length=20, required=False)
     sei_status = serializers.CharField(max_length=20, required=False)
-    currency = serializers.CharField(max_length=10, required=False)
+    currency = CurrencyField(required=False)
     sei_industry = serializers.PrimaryKeyRelatedField(
         queryset=SEIIndustry.objects.all(), required=False, allow_null=True
     )

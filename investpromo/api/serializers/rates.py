@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from investpromo.api.fields import DecimalStringField, JSONTypes
+from investpromo.api.fields import CurrencyField, DecimalStringField, JSONTypes
 from investpromo.projects.models import ExchangeRate
 
 # CNY per unit: the dearest currency is worth some ten yuan; a million is a typing error.
@@ -14,7 +14,7 @@ MAX_RATE = Decimal(1_000_000)
 class ExchangeRateSerializer(JSONTypes, serializers.ModelSerializer):
     """CNY per unit of a currency from a date; currency and date identify it."""
 
-    currency = serializers.CharField(max_length=10)
+    currency = CurrencyField()
     # Bounded well inside the column: SQLite keeps decimals as floats, and one rounded up to
     # the column's 13th integer digit can no longer be read back.
     cny_per_unit = DecimalStringField(

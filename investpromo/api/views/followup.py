@@ -33,6 +33,7 @@ from investpromo.api.serializers.followup import (
     OverdueQuerySerializer,
     OverdueRowSerializer,
     ProgressImportRequestSerializer,
+    ProgressStepJSONRequestSerializer,
     ProgressStepRequestSerializer,
     ProgressStepSerializer,
     ProgressStepUpdateSerializer,
@@ -127,7 +128,7 @@ class ProjectProgressView(generics.ListCreateAPIView):
         ),
         request={
             "multipart/form-data": ProgressStepRequestSerializer,
-            "application/json": ProgressStepRequestSerializer,
+            "application/json": ProgressStepJSONRequestSerializer,
         },
         responses={201: ProgressStepSerializer},
     )
