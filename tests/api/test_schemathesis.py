@@ -11,7 +11,8 @@ operation (writes included, except revoking tokens, which would sign the run its
 Every response must conform (status documented, body and headers as the schema says), a
 schema-valid request must be accepted and a schema-violating one refused. Refusals that no
 schema can express (an unknown record, a duplicate, a cross-field rule) are allowed per
-operation in schemathesis.toml, which `st run` reads too.
+operation in schemathesis.toml, which `st run` reads too; here such a 400 must also name only
+the fields those rules are about (INEXPRESSIBLE).
 
 The operations are driven through Hypothesis directly rather than schemathesis's pytest
 plugin, whose lazy loader does not work with pytest 9 (it writes a removed node attribute).
