@@ -26,6 +26,23 @@ def main(job_id: int) -> None:
     channel.close()
 
 
+def address_space_nearly_exhausted() -> bool:
+    """Whether this process's peak address space reached three quarters of its limit (Linux)."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if limit == resource.RLIM_INFINITY:
+            return False
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024 >= limit * 0.75
+    except (ImportError, OSError, ValueError):
+        pass
+    return False
+
+
 # The exit status of a child that ran out of memory before it could say so on its channel.
 OUT_OF_MEMORY = 3
 

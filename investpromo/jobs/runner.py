@@ -26,7 +26,7 @@ from django.utils.module_loading import import_string
 
 from investpromo.core.errors import UserError
 from investpromo.jobs import services
-from investpromo.jobs.child import OUT_OF_MEMORY
+from investpromo.jobs.child import OUT_OF_MEMORY, address_space_nearly_exhausted
 from investpromo.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,10 @@ def run_work(job: Job, progress) -> dict:
     except MemoryError:
         return {"code": "memory", "params": {"limit": _size(services.job_limits()[0])}}
     except Exception as error:
+        if address_space_nearly_exhausted():
+            # At the limit, a C extension may fail an allocation without saying so (CI once saw
+            # "SystemError: error return without exception set"): the peak tells the cause.
+            return {"code": "memory", "params": {"limit": _size(services.job_limits()[0])}}
         logger.exception("job %s failed", job.pk)
         return {"code": "internal", "params": {"detail": f"{type(error).__name__}: {error}"[:500]}}
 

@@ -1,5 +1,7 @@
 """The worker as it runs in production: real processes, a real database, child-process limits."""
 
+import subprocess
+import sys
 import time
 import zipfile
 
@@ -188,3 +190,23 @@ def test_a_zip_bomb_and_a_file_over_the_row_limit_fail_their_jobs_quickly(scratc
         assert (state[job]["state"], state[job]["code"]) == ("failed", "refused"), state[job]
         assert words in state[job]["text"] and "\n" not in state[job]["text"]
     assert projects == 0
+
+
+def test_a_failure_near_the_memory_limit_counts_as_out_of_memory():
+    # A C extension that fails an allocation may raise anything (CI saw a SystemError): the
+    # process's peak address space against its limit decides, not the exception's type.
+    probe = (
+        "import resource\n"
+        "from investpromo.jobs.child import address_space_nearly_exhausted as near\n"
+        "before = near()\n"
+        "size = int(open('/proc/self/status').read().split('VmSize:')[1].split()[0]) * 1024\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (size + (40 << 20),) * 2)\n"
+        "blocks = []\n"
+        "try:\n"
+        "    while True: blocks.append(bytearray(4 << 20))\n"
+        "except MemoryError:\n"
+        "    blocks.clear()\n"
+        "print(before, near())\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["False", "True"], ran.stderr
