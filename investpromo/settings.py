@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "investpromo.imports",
     "investpromo.followup",
     "investpromo.reports",
+    "investpromo.participants",
     "investpromo.demo",
     "investpromo.web",
     "investpromo.api",
