@@ -2,21 +2,28 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Profile(models.Model):
     """A user's role and, for officers, the regions whose projects they may write."""
 
     class Role(models.TextChoices):
-        ADMINISTRATOR = "administrator", "administrator"
-        OFFICER = "officer", "promotion officer"
-        VIEWER = "viewer", "viewer"
+        ADMINISTRATOR = "administrator", _("administrator")
+        OFFICER = "officer", _("officer")
+        VIEWER = "viewer", _("viewer")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
-    regions = models.ManyToManyField("geo.Region", blank=True, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    regions = models.ManyToManyField(
+        "geo.Region", blank=True, related_name="+", verbose_name=_("regions")
+    )
+
+    class Meta:
+        verbose_name = _("user profile")
+        verbose_name_plural = _("user profiles")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -32,6 +39,10 @@ class LoginThrottle(models.Model):
     # Attempts reserved in this window: failures, and attempts still checking a password.
     failures = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("sign-in limit")
+        verbose_name_plural = _("sign-in limits")
+
     def __str__(self) -> str:
         return f"{self.key[:12]}… {self.failures} since {self.window_start:%Y-%m-%d %H:%M}"
 
@@ -45,6 +56,10 @@ class TokenSeal(models.Model):
     # SHA-256 of the stored password hash: a new password (or a new salt) changes it, however
     # the password was set, so a token issued before the change is no longer accepted.
     password_fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("API token seal")
+        verbose_name_plural = _("API token seals")
 
     def __str__(self) -> str:
         return f"seal of {self.token.user}'s token"
