@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "investpromo.followup",
     "investpromo.reports",
     "investpromo.participants",
+    "investpromo.matchmaking",
     "investpromo.demo",
     "investpromo.web",
     "investpromo.api",
