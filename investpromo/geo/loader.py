@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from investpromo.geo.english_names import english_names
 from investpromo.geo.models import Region
 
 DIVISIONS_FILE = Path(__file__).resolve().parent.parent / "reference_data" / "divisions_v1.json"
@@ -156,6 +157,7 @@ def _code6(code: str) -> str:
 def read_divisions(*, path: Path = DIVISIONS_FILE) -> list[dict]:
     """The divisions file as Region field values, parents before children."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    english = english_names()
     rows: list[dict] = []
     for province_name, province in data["provinces"].items():
         province_code = _code6(province["code"])
@@ -187,8 +189,7 @@ def read_divisions(*, path: Path = DIVISIONS_FILE) -> list[dict]:
                         "province_id": province_code,
                         "stat_prefecture_id": city_code,
                         "acts_as_prefecture": False,
-                        # English names for prefectures would need a pinyin dependency.
-                        "name_en": "",
+                        "name_en": english.get(city_code, ""),
                     }
                 )
             for county_name, county_code in (city.get("counties") or {}).items():
@@ -209,7 +210,7 @@ def read_divisions(*, path: Path = DIVISIONS_FILE) -> list[dict]:
                         "province_id": province_code,
                         "stat_prefecture_id": prefecture,
                         "acts_as_prefecture": False,
-                        "name_en": "",
+                        "name_en": english.get(code, ""),
                     }
                 )
     for row in rows:

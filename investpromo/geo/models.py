@@ -46,3 +46,13 @@ class Region(models.Model):
             parts.append(node.name)
             node = node.parent
         return "".join(reversed(parts))
+
+    @property
+    def full_name_en(self) -> str:
+        """English name with its parents, e.g. Songbei District, Harbin, Heilongjiang."""
+        parts = []
+        node = self
+        while node is not None:
+            parts.append(node.name_en or node.name)
+            node = node.parent
+        return ", ".join(parts)

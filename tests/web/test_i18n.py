@@ -96,3 +96,24 @@ def test_every_interface_string_is_translated_and_compiled():
     with translation.override("zh-hans"):
         stale = [m for m, s in entries if translation.gettext(m) != s]
     assert stale == []
+
+
+def test_regions_and_events_are_named_in_the_interface_language(admin_client):
+    event = make_event(name="测试推介会", name_en="Test Promotion Fair", host="230600")
+    project = make_project(event=event, dest="230109", origin="440300")
+    pages = [
+        reverse("web:project_list"),
+        reverse("web:project_detail", args=[project.pk]),
+        reverse("web:event_detail", args=[event.slug]),
+        reverse("web:region_detail", args=["230100"]),
+    ]
+    for url in pages:
+        english = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        chinese = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh").content.decode()
+        assert "Songbei District" in english, url
+        assert "松北区" in chinese and "Songbei District" not in chinese, url
+    detail = admin_client.get(pages[1], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Songbei District, Harbin, Heilongjiang" in detail and "Shenzhen" in detail
+    assert "Test Promotion Fair" in detail and "测试推介会" not in detail
+    event_page = admin_client.get(pages[2], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Daqing, Heilongjiang" in event_page

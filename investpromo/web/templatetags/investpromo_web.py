@@ -113,6 +113,12 @@ def localized_name(obj) -> str:
     return zh if is_chinese() or not en else en
 
 
+@register.filter
+def localized_full_name(region) -> str:
+    """黑龙江省哈尔滨市松北区, or in English Songbei District, Harbin, Heilongjiang."""
+    return region.full_name if is_chinese() else region.full_name_en
+
+
 ORGANISATION_KIND_LABELS = {
     Organisation.Kind.ENTERPRISE: _("enterprise"),
     Organisation.Kind.INVESTOR: _("investment institution"),
