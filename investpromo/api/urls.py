@@ -20,6 +20,7 @@ from investpromo.api.views.followup import (
 )
 from investpromo.api.views.imports import EventImportView
 from investpromo.api.views.jobs import JobView
+from investpromo.api.views.matchmaking import EventRecommendationsView
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
 from investpromo.api.views.rates import ExchangeRateViewSet
@@ -52,6 +53,11 @@ urlpatterns = [
         name="event-followthrough",
     ),
     path("events/<str:slug>/snapshots/", EventSnapshotsView.as_view(), name="event-snapshots"),
+    path(
+        "events/<str:slug>/recommendations/",
+        EventRecommendationsView.as_view(),
+        name="event-recommendations",
+    ),
     path("snapshots/<str:id>/", SnapshotDetailView.as_view(), name="snapshot"),
     path("projects/<str:id>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path("progress/<str:id>/", ProgressStepView.as_view(), name="progress-step"),

@@ -183,6 +183,11 @@ def latest_run(event) -> RecommendationRun | None:
     )
 
 
+def latest_run_any_state(event) -> RecommendationRun | None:
+    """The event's latest run, finished or not (its progress is what the organiser watches)."""
+    return RecommendationRun.objects.filter(event=event).order_by("-created_at", "-id").first()
+
+
 def participant_recommendations(participant, *, limit: int = 10, fresh: bool = False):
     """The participant's recommended counterparts, best first, with reasons in words.
 

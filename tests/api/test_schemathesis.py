@@ -96,6 +96,8 @@ INEXPRESSIBLE = {
     "DELETE /api/projects/{id}/": {"detail"},
     "GET /api/projects/": {"destination", "origin", "event"},
     "GET /api/overdue/": {"event", "region"},
+    # A participant the event does not have (by id or name).
+    "GET /api/events/{slug}/recommendations/": {"participant"},
     # A step dated before the signing or out of order; funds beyond the contract's bounds, or
     # in a currency without a rate on that date.
     "POST /api/projects/{id}/progress/": {
