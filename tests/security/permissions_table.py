@@ -99,6 +99,7 @@ KWARGS = {
     "api:event-import": ("slug", "slug", "event"),
     "api:event-followthrough": ("slug", "slug", "event"),
     "api:event-snapshots": ("slug", "slug", "event"),
+    "api:event-recommendations": ("slug", "slug", "event"),
     "api:snapshot": ("id", "pk", "snapshot"),
     "api:project-progress": ("id", "pk", "project"),
     "api:progress-step": ("id", "pk", "step"),
@@ -199,6 +200,12 @@ TABLE = {
     "api:event-snapshots": row(
         Call("GET", API_READ),
         Call("POST", (API_ANON, 403, 403, 403, 201), {"label": "表格快照", "as_of": "2024-10-31"}),
+    ),
+    # Matchmaking is the event's organisers' (and administrators') work; no participant named:
+    # the latest run and the weights. A POST runs the (empty) event's recommendations at once.
+    "api:event-recommendations": row(
+        Call("GET", (API_ANON, 403, 403, 403, 200)),
+        Call("POST", (API_ANON, 403, 403, 403, 202), {}),
     ),
     "api:snapshot": row(Call("GET", API_READ)),
     "api:project-progress": row(
