@@ -65,6 +65,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "signing_date": ("签约日期", "签约时间", "date", "signing date"),
     "agreement_type": ("签约类型", "协议类型", "合同类型", "agreement type"),
     "notes": ("备注", "说明", "notes"),
+    # The amount as written, beside a numeric value column (an InvestPromo export writes one).
+    "value_text": ("金额原文", "签约金额原文", "amount as written"),
 }
 REQUIRED: tuple[str, ...] = ("project_name", "investor", "destination", "contract_value")
 

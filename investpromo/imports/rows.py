@@ -8,7 +8,7 @@ database except through those caches.
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from investpromo.core.errors import UserError
 from investpromo.core.text import normalize_text
@@ -28,8 +28,19 @@ RATE_DATE_HEADER = "汇率日期"
 ID_HEADER = "InvestPromo编号"
 SOURCE_HEADER = "InvestPromo来源"
 REASON_HEADER = "导入错误"
+VALUE_CNY_WAN_HEADER = "折合人民币（万元）"
+LATEST_STAGE_HEADER = "最新进展阶段"
+LATEST_DATE_HEADER = "最新进展日期"
+FUNDS_WAN_HEADER = "到位资金（万元）"
+# Not computed: the amount as written beside a numeric value column (imports.export writes
+# it); the importer keeps it as the text, and its approximate flag, when it reads as the value.
+VALUE_TEXT_HEADER = "金额原文"
 COMPUTED_HEADERS = (
     VALUE_CNY_HEADER,
+    VALUE_CNY_WAN_HEADER,
+    LATEST_STAGE_HEADER,
+    LATEST_DATE_HEADER,
+    FUNDS_WAN_HEADER,
     RATE_HEADER,
     RATE_DATE_HEADER,
     ID_HEADER,
@@ -78,6 +89,7 @@ _PARSED_KEYS = (
     "sei",
     "industry_text",
     "notes",
+    "value_text",
 )
 
 
@@ -292,6 +304,7 @@ class RowReader:
             sei,
             industry_text,
             notes,
+            value_text,
         ) = [cells[p] if p is not None and p < count else None for p in layout.slots]
         row.name = normalize_text(cell_text(name))
         row.investor = normalize_text(cell_text(investor))
@@ -303,6 +316,8 @@ class RowReader:
         self._uscc(layout, row, uscc)
         self._regions(layout, row, destination, origin)
         self._amount(layout, row, value, currency)
+        if row.amount is not None and not is_blank(value_text):
+            self._as_written(layout, row, value_text)
         row.signing_date = self._simple(layout, row, "signing_date", signing, values.parse_date)
         agreement = self._simple(
             layout, row, "agreement_type", agreement, values.parse_agreement_type
@@ -381,6 +396,25 @@ class RowReader:
         else:
             row.amount, row.value_text = result
 
+    def _as_written(self, layout: Layout, row: ParsedRow, cell) -> None:
+        """Keep the amount as written (its text and approximate flag) if it reads as the amount."""
+        amount = row.amount
+        assert amount is not None
+        text = cell_text(cell)
+        again = self._memo("as_written", (text, amount.currency), _read_as_written, text, amount)
+        if isinstance(again, _Failure) or (again.value, again.currency) != (
+            amount.value,
+            amount.currency,
+        ):
+            row.warn(
+                "contract_value",
+                f'the amount as written ("{text[:40]}") is not the amount in '
+                f"{layout.label('contract_value')}: the amount is kept, the text is not",
+            )
+            return
+        row.amount = replace(amount, approximate=again.approximate, text=text)
+        row.value_text = text[:200]
+
     def _industry(self, layout: Layout, row: ParsedRow, cell) -> None:
         if is_blank(cell):
             return
@@ -451,6 +485,14 @@ def _read_amount(cell, unit: str | None, currency: str | None) -> tuple[values.A
         if len(candidate) <= 200 and _reads_as(candidate, amount):
             return amount, candidate
     return amount, text[:200]
+
+
+def _read_as_written(text: str, amount: values.Amount) -> values.Amount:
+    """The amount as-written text says, in the currency of the row when it names none."""
+    try:
+        return values.parse_amount(text, header_currency=amount.currency)
+    except values.ParseError as error:
+        raise UserError(str(error)) from None
 
 
 def _reads_as(text: str, amount: values.Amount) -> bool:

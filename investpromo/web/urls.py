@@ -21,6 +21,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("events/", events.event_list, name="event_list"),
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
+    path("events/<slug:slug>/bulletin.docx", events.event_bulletin_docx, name="event_bulletin"),
     path("events/<slug:slug>/snapshots/", snapshots.snapshot_create, name="snapshot_create"),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/export.xlsx", projects.project_export, name="project_export"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("orgs/<int:pk>/", places.organisation_detail, name="organisation_detail"),
     path("regions/<str:code>/", places.region_detail, name="region_detail"),
     path("imports/", imports.import_index, name="import_index"),
+    path("imports/template.xlsx", imports.import_template, name="import_template"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
@@ -42,6 +44,12 @@ urlpatterns = [
     path("followup/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot_detail"),
     # Progress reports: the signing-list upload views, for the other kind of file.
     path("followup/imports/", imports.import_index, PROGRESS, name="progress_import_index"),
+    path(
+        "followup/imports/template.xlsx",
+        imports.import_template,
+        PROGRESS,
+        name="progress_import_template",
+    ),
     path(
         "followup/imports/<int:pk>/",
         imports.import_detail,

@@ -68,7 +68,7 @@ def test_export_round_trip_carries_follow_through(tmp_path, demo_event):
     demo = demo_event
     path = tmp_path / "demo.xlsx"
     export_event(demo, path)
-    assert load_workbook(path, read_only=True).sheetnames == ["签约项目", "项目进展"]
+    assert load_workbook(path, read_only=True).sheetnames == ["签约项目", "项目进展", "导出说明"]
     copy = make_event(
         slug="demo-copy", start=demo.start_date, end_date=demo.end_date, host=demo.host_region_id
     )
@@ -115,17 +115,19 @@ def test_export_columns_extras_and_values_that_do_not_read_back(tmp_path):
     )
     path = tmp_path / "ex.xlsx"
     export_event(event, path)
-    header, row = list(load_workbook(path).active.values)
+    header, row, totals = list(load_workbook(path).active.values)
     record = dict(zip(header, row, strict=True))
     assert header[:14] == (
-        "序号", "项目名称", "投资方", "统一社会信用代码", "投资方所在地", "落地地区", "签约金额",
+        "序号", "项目名称", "投资方", "统一社会信用代码", "投资方所在地", "落地地区", "签约金额（万）",
         "币种", "签约日期", "签约类型", "战略性新兴产业", "行业代码", "所属行业", "备注",
     )  # fmt: skip
-    assert record["签约金额"] == "约123456789元"
+    assert record["签约金额（万）"] == 12345.6789 and record["币种"] == "CNY"
+    assert record["金额原文"] == "约123456789元"
+    assert totals[:2] == ("合计", "1个项目")
     assert record["落地地区"] == "黑龙江省哈尔滨市松北区"
     assert record["统一社会信用代码"] == "91440300MA5D11110P"
     assert record["联系人"] == "张三" and record["战略性新兴产业"] == "否"
-    assert Decimal(str(record["折合人民币(元)"])) == Decimal("123456789")
+    assert Decimal(str(record["折合人民币（万元）"])) == Decimal("12345.6789")
     copy = make_event(slug="ex-copy")
     report = run(path, copy)
     assert report.unknown_columns == ["联系人"]

@@ -154,7 +154,7 @@ def test_a_failed_export_leaves_no_empty_or_partial_file(tmp_path, monkeypatch):
     kept = tmp_path / "ledger.xlsx"
     kept.write_bytes(b"last month's export")
 
-    def broken(queryset, stream):
+    def broken(queryset, stream, **options):
         stream.write(b"PK half a workbook")
         raise RuntimeError("the database went away")
 

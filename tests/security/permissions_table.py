@@ -78,6 +78,7 @@ NEW_PROJECT = {
 # URL arguments: the argument, the fixture object's attribute, and the default object.
 KWARGS = {
     "web:event_detail": ("slug", "slug", "event"),
+    "web:event_bulletin": ("slug", "slug", "event"),
     "web:snapshot_create": ("slug", "slug", "event"),
     "web:project_detail": ("pk", "pk", "project"),
     "web:project_edit": ("pk", "pk", "project"),
@@ -120,6 +121,8 @@ TABLE = {
     "web:dashboard": row(Call("GET", WEB_READ)),
     "web:event_list": row(Call("GET", WEB_READ)),
     "web:event_detail": row(Call("GET", WEB_READ)),
+    # The event page's figures as a Word document: whoever may read the page.
+    "web:event_bulletin": row(Call("GET", WEB_READ)),
     "web:snapshot_create": row(
         Call("GET", WEB_GET_ON_POST_ONLY),
         Call(
@@ -150,6 +153,9 @@ TABLE = {
     ),
     "web:organisation_detail": row(Call("GET", WEB_READ)),
     "web:region_detail": row(Call("GET", WEB_READ)),
+    # Blank templates hold no data: anyone signed in may download them.
+    "web:import_template": row(Call("GET", WEB_READ)),
+    "web:progress_import_template": row(Call("GET", WEB_READ)),
     "web:import_index": row(
         Call("GET", (LOGIN, 403, 200, 200, 200)),
         Call("POST", (LOGIN, 403, 200, 200, 200), {}, form=True),

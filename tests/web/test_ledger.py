@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from investpromo.imports.rows import VALUE_CNY_HEADER
+from investpromo.imports.rows import VALUE_CNY_WAN_HEADER
 from investpromo.sectors.models import SEIIndustry
 from tests.factories import make_event, make_org, make_project
 
@@ -171,12 +172,28 @@ def test_export_writes_the_filtered_rows_as_an_importable_list(admin_client, led
     response = admin_client.get(f"{reverse('web:project_export')}?destination=230100&sort=-value")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    rows = list(workbook.active.iter_rows(values_only=True))
-    header = rows[0]
-    names = [row[header.index("项目名称")] for row in rows[1:]]
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["签约项目", "项目进展", "导出说明"]
+    sheet = workbook["签约项目"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, totals = rows[0], rows[-1]
+    names = [row[header.index("项目名称")] for row in rows[1:-1]]
     assert sorted(names) == sorted(["南岗算力中心", "哈尔滨冷链物流园"])
     values = {
-        row[header.index("项目名称")]: row[header.index(VALUE_CNY_HEADER)] for row in rows[1:]
+        row[header.index("项目名称")]: row[header.index(VALUE_CNY_WAN_HEADER)] for row in rows[1:-1]
     }
-    assert Decimal(str(values["南岗算力中心"])) == Decimal("500000000")
+    # Numbers in 万元 with a number format, the unit in the header; a bold totals row.
+    assert values["南岗算力中心"] == 50000
+    assert totals[0] == "合计" and totals[header.index(VALUE_CNY_WAN_HEADER)] == sum(
+        values.values()
+    )
+    cny_column = header.index(VALUE_CNY_WAN_HEADER) + 1
+    assert sheet.cell(row=2, column=cny_column).number_format == "#,##0.00####"
+    assert sheet.cell(row=len(rows), column=1).font.bold
+    assert sheet.freeze_panes == "B2" and sheet.column_dimensions["B"].width == 30
+    # The filters used, by their labels in the user's language, and the time of export.
+    info = {
+        row[0].strip(): row[1] for row in workbook["导出说明"].iter_rows(values_only=True) if row[0]
+    }
+    assert info["落地地"] == "哈尔滨市 (230100)"
+    assert info["项目数"] == 2 and info["导出时间"].startswith(str(timezone.localdate()))

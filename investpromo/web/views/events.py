@@ -1,11 +1,15 @@
 """Events: the list, and each event's report page."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from investpromo.events.selectors import get_event
 from investpromo.followup.selectors import followthrough
 from investpromo.projects.selectors import SORTS, LedgerRows, events_with_totals
+from investpromo.reports import docx as bulletin_documents
 from investpromo.reports.bulletin import bulletin
 from investpromo.web.access import abilities, page, web_view
 from investpromo.web.figures import export_url, figures
@@ -13,6 +17,7 @@ from investpromo.web.followthrough import event_snapshots, followthrough_figures
 from investpromo.web.followup_forms import AsOfForm, SnapshotForm
 
 PAGE_SIZE = 50
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @web_view
@@ -25,6 +30,21 @@ def event_list(request):
 def event_detail(request, slug):
     """An event's figures, follow-through, bulletin in both languages, breakdowns and projects."""
     return render_event(request, get_event(slug))
+
+
+@web_view
+def event_bulletin_docx(request, slug):
+    """The event's bulletin as a Word document (?lang=zh|en, ?as_of=YYYY-MM-DD)."""
+    event = get_event(slug)
+    lang = request.GET.get("lang") or ("en" if get_language() == "en" else "zh")
+    if lang not in ("zh", "en"):
+        return HttpResponseBadRequest(_("lang must be zh or en"))
+    as_of = AsOfForm(request.GET or None).as_of_date()
+    content = bulletin_documents.event_bulletin_docx(event, as_of=as_of, lang=lang)
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    name = f"{event.slug}-bulletin-{lang}-{as_of:%Y%m%d}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 def render_event(request, event, *, snapshot_form=None):

@@ -9,12 +9,19 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from investpromo.core.errors import UserError
 from investpromo.core.spreadsheets import csv_row
+from investpromo.imports.blank_templates import (
+    PROGRESS_TEMPLATE,
+    SIGNING_TEMPLATE,
+    template_filename,
+    template_workbook,
+)
 from investpromo.imports.messages import localized_problems
 from investpromo.jobs.models import Job
 from investpromo.jobs.selectors import as_it_stands, current_run, jobs_visible_to
@@ -119,6 +126,20 @@ def _rows_read(report: dict | None) -> int:
     rows = (report or {}).get("rows_read", 0)
     # A progress report counts rows per sheet.
     return sum(rows.values()) if isinstance(rows, dict) else rows
+
+
+@web_view
+def import_template(request, kind=Job.Kind.SIGNING_IMPORT):
+    """A blank xlsx to fill in: the accepted headers, drop-downs and instructions."""
+    template = PROGRESS_TEMPLATE if kind == Job.Kind.PROGRESS_IMPORT else SIGNING_TEMPLATE
+    language = get_language()
+    response = HttpResponse(
+        template_workbook(template, lang=language),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = template_filename(template, lang=language)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @web_view

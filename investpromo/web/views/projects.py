@@ -7,12 +7,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from investpromo.accounts.permissions import ensure_can_write_projects_in
 from investpromo.core.errors import Conflict, PermissionDenied, UserError
 from investpromo.imports.export import write_projects_xlsx
+from investpromo.imports.export_sheets import filters_used
 from investpromo.projects.selectors import (
     LedgerRows,
     get_project,
@@ -70,12 +72,12 @@ def project_list(request):
 @web_view
 def project_export(request):
     """The filtered ledger as an xlsx signing list that the importer reads back unchanged."""
-    _filter, projects = project_ledger(request.GET)
+    project_filter, projects = project_ledger(request.GET)
     # Spooled: small exports stay in memory, large ones go to a temporary file.
     # FileResponse closes it once sent.
     stream = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
     # The importer's own writer (rows in id order), so an export can be edited and re-imported.
-    write_projects_xlsx(projects, stream)
+    write_projects_xlsx(projects, stream, filters=filters_used(project_filter), lang=get_language())
     stream.seek(0)
     name = f"investpromo-projects-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(stream, as_attachment=True, filename=name)
