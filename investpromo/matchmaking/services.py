@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investpromo.accounts.permissions import Role, role_of
 from investpromo.core import bulk
 from investpromo.core.audit import record_change, snapshot
-from investpromo.core.errors import PermissionDenied, UserError
+from investpromo.core.errors import UserError
 from investpromo.core.models import ChangeLog
 from investpromo.matchmaking.engine import Match
 from investpromo.matchmaking.models import (
@@ -18,6 +17,7 @@ from investpromo.matchmaking.models import (
     Recommendation,
     RecommendationRun,
 )
+from investpromo.participants.access import ensure_can_manage_event
 
 logger = logging.getLogger(__name__)
 
@@ -27,18 +27,8 @@ MAX_LIMIT = 100
 
 def ensure_can_manage_matchmaking(actor, event) -> None:
     """Administrators and the event's organisers set weights and run recommendations."""
-    from investpromo.participants.models import EventOrganiser
-
-    role = role_of(actor)
-    if role == Role.ADMINISTRATOR:
-        return
-    if role is not None and EventOrganiser.objects.filter(event=event, user=actor).exists():
-        return
-    raise PermissionDenied(
-        _("Only administrators and the organisers of %(event)s can change its matchmaking.")
-        % {"event": event.slug},
-        code="not_event_organiser",
-    )
+    # The participants app's one rule for managing an event (portal links are refused).
+    ensure_can_manage_event(actor, event)
 
 
 def _check_weights(values: dict) -> None:
