@@ -1,5 +1,6 @@
 """Writing participants, their contacts, meeting requests and project origins (all audited)."""
 
+from investpromo.participants.services.importing import import_participants
 from investpromo.participants.services.meetings import (
     accept_meeting,
     cancel_meeting,
@@ -22,6 +23,7 @@ from investpromo.participants.services.registrations import (
     create_participant,
     merge_participant,
     reject_participant,
+    update_contact,
     update_participant,
 )
 
@@ -34,6 +36,7 @@ __all__ = [
     "create_must_meeting",
     "create_participant",
     "decline_meeting",
+    "import_participants",
     "link_project_to_meeting",
     "merge_participant",
     "record_meeting_outcome",
@@ -43,5 +46,6 @@ __all__ = [
     "set_meeting_priority",
     "set_meeting_rules",
     "unlink_project_from_meeting",
+    "update_contact",
     "update_participant",
 ]

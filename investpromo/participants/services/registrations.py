@@ -388,6 +388,20 @@ def merge_participant(
     return merged
 
 
+def _clean_email(email) -> str:
+    email = str(email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise UserError(
+                _("%(value)r is not an email address.") % {"value": email},
+                field="email",
+                code="invalid_email",
+            ) from None
+    return email
+
+
 @transaction.atomic
 def add_contact(
     *,
@@ -403,16 +417,7 @@ def add_contact(
 ) -> ContactPerson:
     """Add a person to a participant; the first person is its primary contact."""
     ensure_can_act_for(actor, participant)
-    email = (email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise UserError(
-                _("%(value)r is not an email address.") % {"value": email},
-                field="email",
-                code="invalid_email",
-            ) from None
+    email = _clean_email(email)
     has_primary = ContactPerson.objects.filter(participant=participant, is_primary=True)
     if is_primary is None:
         is_primary = not has_primary.exists()
@@ -447,3 +452,34 @@ def add_contact(
         source=via,
     )
     return contact
+
+
+@transaction.atomic
+def update_contact(*, actor, contact: ContactPerson, via: str = "", **changes) -> ContactPerson:
+    """Change a person's title, phone, email or language (the name identifies them)."""
+    current = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+    ensure_can_act_for(actor, current.participant)
+    unknown = set(changes) - {"title", "phone", "email", "language"}
+    if unknown:
+        raise UserError(
+            _("Cannot change %(names)s of a contact.") % {"names": ", ".join(sorted(unknown))},
+            code="field_not_editable",
+        )
+    before = snapshot(current)
+    if "email" in changes:
+        changes["email"] = _clean_email(changes["email"])
+    if "language" in changes:
+        changes["language"] = profile.clean_language(changes["language"])
+    for name in ("title", "phone"):
+        if name in changes:
+            changes[name] = str(changes[name] or "").strip()[: 100 if name == "title" else 40]
+    for name, value in changes.items():
+        setattr(current, name, value)
+    after = snapshot(current)
+    if after != before:
+        current.save()
+        record_change(
+            actor=actor, instance=current, action="update", before=before, after=after, source=via
+        )
+    contact.__dict__.update(current.__dict__)
+    return current
