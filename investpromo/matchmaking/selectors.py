@@ -184,8 +184,24 @@ def latest_run(event) -> RecommendationRun | None:
 
 
 def latest_run_any_state(event) -> RecommendationRun | None:
-    """The event's latest run, finished or not (its progress is what the organiser watches)."""
-    return RecommendationRun.objects.filter(event=event).order_by("-created_at", "-id").first()
+    """The event's latest run, finished or not (its progress is what the organiser watches).
+
+    A run whose worker stopped is shown as failed (interrupted) without writing: a read never
+    changes anything; the next run's start records it.
+    """
+    from django.utils import timezone
+
+    from investpromo.matchmaking.services import RUN_SILENCE
+
+    run = RecommendationRun.objects.filter(event=event).order_by("-created_at", "-id").first()
+    silent = run is not None and run.updated_at < timezone.now() - RUN_SILENCE
+    if silent and run.state == RecommendationRun.State.RUNNING:
+        run.state, run.error_code, run.error_params = (
+            RecommendationRun.State.FAILED,
+            "interrupted",
+            {},
+        )
+    return run
 
 
 def participant_recommendations(participant, *, limit: int = 10, fresh: bool = False):

@@ -1,5 +1,6 @@
 """The only writers of matchmaking: an event's weights, its runs and their stored results."""
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 # Per participant, at most this many counterparts are kept by a run.
 MAX_LIMIT = 100
+# A running run reports progress after every block of participants (seconds apart); one silent
+# this long lost its worker (a crash, a reboot) and will never finish.
+RUN_SILENCE = dt.timedelta(minutes=15)
 
 
 def ensure_can_manage_matchmaking(actor, event) -> None:
@@ -99,6 +103,7 @@ def start_recommendation_run(*, actor, event, limit: int = 20, via: str = "") ->
             field="limit",
         )
     with transaction.atomic():
+        fail_silent_runs(event=event)
         busy = RecommendationRun.objects.select_for_update().filter(
             event=event, state__in=[RecommendationRun.State.QUEUED, RecommendationRun.State.RUNNING]
         )
@@ -128,6 +133,22 @@ def start_recommendation_run(*, actor, event, limit: int = 20, via: str = "") ->
         compute_recommendations.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def fail_silent_runs(*, event) -> int:
+    """Mark the event's runs whose worker stopped as failed (interrupted); how many."""
+    silent = RecommendationRun.objects.filter(
+        event=event,
+        state=RecommendationRun.State.RUNNING,
+        updated_at__lt=timezone.now() - RUN_SILENCE,
+    )
+    return silent.update(
+        state=RecommendationRun.State.FAILED,
+        error_code="interrupted",
+        error_params={},
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 def claim_run(*, run_id: int) -> RecommendationRun | None:

@@ -188,3 +188,26 @@ def test_only_administrators_and_the_events_organisers_run_recommendations(event
     EventOrganiser.objects.create(event=event, user=user)
     run = start_recommendation_run(actor=user, event=event)
     assert run.user == user
+
+
+def test_a_run_whose_worker_stopped_is_shown_failed_and_does_not_block_the_next(event):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from investpromo.matchmaking.selectors import latest_run_any_state
+
+    stuck = RecommendationRun.objects.create(
+        event=event, user=system_user(), state=RecommendationRun.State.RUNNING
+    )
+    with pytest.raises(UserError) as busy:
+        start_recommendation_run(actor=system_user(), event=event)
+    assert busy.value.code == "run_busy"
+    RecommendationRun.objects.filter(pk=stuck.pk).update(
+        updated_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    shown = latest_run_any_state(event)
+    assert (shown.pk, shown.state, shown.error_code) == (stuck.pk, "failed", "interrupted")
+    assert start_recommendation_run(actor=system_user(), event=event).state == "done"
+    stuck.refresh_from_db()
+    assert (stuck.state, stuck.error_code) == ("failed", "interrupted")
