@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from django.db import models, transaction
-from django.utils.text import get_text_list
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +20,8 @@ from investpromo.core.errors import UserError
 from investpromo.events.models import Event, Participant
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Paths of the web's event pages that a slug would shadow (/events/new/).
+RESERVED_SLUGS = {"new"}
 _EDITABLE = {
     "name",
     "name_en",
@@ -40,6 +42,13 @@ def _check(*, slug: str, name: str, start_date: dt.date, end_date: dt.date) -> N
             "(e.g. hlj-industry-transfer-2024)",
             field="slug",
         )
+    if slug in RESERVED_SLUGS:
+        raise UserError(
+            _("%(slug)s is reserved for a page of the site: choose another short name.")
+            % {"slug": slug},
+            field="slug",
+            code="slug_reserved",
+        )
     if not (name or "").strip():
         raise UserError("an event needs a name", field="name")
     if end_date < start_date:
@@ -47,6 +56,19 @@ def _check(*, slug: str, name: str, start_date: dt.date, end_date: dt.date) -> N
             f"the event ends ({end_date.isoformat()}) before it starts ({start_date.isoformat()})",
             field="end_date",
         )
+
+
+def free_slug(*, name_en: str, host_region, start_date: dt.date) -> str:
+    """A slug no event has yet: the English name (or the host region's code) and the year."""
+    base = re.sub(r"[-_]+", "-", slugify(name_en or "")).strip("-")[:60].strip("-")
+    base = base or f"event-{host_region.code}"
+    if str(start_date.year) not in base:
+        base = f"{base}-{start_date.year}"
+    taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken or slug in RESERVED_SLUGS:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 @transaction.atomic
@@ -65,9 +87,12 @@ def create_event(
     is_demo: bool = False,
     via: str = "",
 ) -> Event:
-    """Create a promotion event; the slug is its permanent identifier."""
+    """Create a promotion event; the slug is its permanent identifier (made up when empty)."""
     ensure_administrator(actor, "events")
     end_date = end_date or start_date
+    slug = (slug or "").strip() or free_slug(
+        name_en=name_en, host_region=host_region, start_date=start_date
+    )
     _check(slug=slug, name=name, start_date=start_date, end_date=end_date)
     if Event.objects.filter(slug=slug).exists():
         raise UserError(f"an event with slug {slug!r} already exists", field="slug")

@@ -6,12 +6,15 @@ from investpromo.jobs.models import Job
 from investpromo.web.views import (
     accounts,
     dashboard,
+    event_forms,
     events,
     followup,
     imports,
+    lookups,
     places,
     projects,
     snapshots,
+    users,
 )
 
 app_name = "web"
@@ -20,7 +23,10 @@ PROGRESS = {"kind": Job.Kind.PROGRESS_IMPORT}
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("events/", events.event_list, name="event_list"),
+    # Before the event's own page: "new" is no event's slug (the events service refuses it).
+    path("events/new/", event_forms.event_create, name="event_create"),
     path("events/<slug:slug>/", events.event_detail, name="event_detail"),
+    path("events/<slug:slug>/edit/", event_forms.event_edit, name="event_edit"),
     path("events/<slug:slug>/bulletin.docx", events.event_bulletin_docx, name="event_bulletin"),
     path("events/<slug:slug>/snapshots/", snapshots.snapshot_create, name="snapshot_create"),
     path("projects/", projects.project_list, name="project_list"),
@@ -39,6 +45,7 @@ urlpatterns = [
     path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/problems.csv", imports.import_problems, name="import_problems"),
     path("followup/overdue/", followup.overdue, name="overdue"),
+    path("followup/overdue/export.xlsx", followup.overdue_export, name="overdue_export"),
     path("followup/overdue/thresholds/", followup.thresholds_edit, name="thresholds_edit"),
     path("followup/evidence/<int:pk>/", followup.evidence_download, name="evidence_download"),
     path("followup/snapshots/<int:pk>/", snapshots.snapshot_detail, name="snapshot_detail"),
@@ -74,6 +81,13 @@ urlpatterns = [
         PROGRESS,
         name="progress_import_problems",
     ),
+    path("users/", users.user_list, name="user_list"),
+    path("users/new/", users.user_create, name="user_create"),
+    path("users/<int:pk>/", users.user_edit, name="user_edit"),
+    path("users/<int:pk>/deactivate/", users.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", users.user_reactivate, name="user_reactivate"),
+    path("users/<int:pk>/password/", users.user_password, name="user_password"),
+    path("lookup/regions/", lookups.region_lookup, name="region_lookup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     # Django's set_language: the switch must work on the login page too, so it needs no login.

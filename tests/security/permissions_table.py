@@ -46,6 +46,7 @@ def row(*calls: Call) -> tuple[Call, ...]:
 WEB_READ = (LOGIN, 200, 200, 200, 200)
 API_READ = (API_ANON, 200, 200, 200, 200)
 WEB_GET_ON_POST_ONLY = (LOGIN, 405, 405, 405, 405)
+ADMIN_ONLY = (LOGIN, 403, 403, 403, 200)
 API_NO_SUCH_METHOD = (API_ANON, 405, 405, 405, 405)
 
 
@@ -80,6 +81,11 @@ KWARGS = {
     "web:event_detail": ("slug", "slug", "event"),
     "web:event_bulletin": ("slug", "slug", "event"),
     "web:snapshot_create": ("slug", "slug", "event"),
+    "web:event_edit": ("slug", "slug", "event"),
+    "web:user_edit": ("pk", "pk", "viewer"),
+    "web:user_deactivate": ("pk", "pk", "viewer"),
+    "web:user_reactivate": ("pk", "pk", "viewer"),
+    "web:user_password": ("pk", "pk", "viewer"),
     "web:project_detail": ("pk", "pk", "project"),
     "web:project_edit": ("pk", "pk", "project"),
     "web:project_delete": ("pk", "pk", "project"),
@@ -132,6 +138,40 @@ TABLE = {
             form=True,
         ),
     ),
+    # Events and users are administrators' work; an empty form shows its errors (200).
+    "web:event_create": row(
+        Call("GET", ADMIN_ONLY),
+        Call("POST", ADMIN_ONLY, {}, form=True),
+    ),
+    "web:event_edit": row(
+        Call("GET", ADMIN_ONLY),
+        Call("POST", ADMIN_ONLY, {}, form=True),
+    ),
+    "web:user_list": row(Call("GET", ADMIN_ONLY)),
+    "web:user_create": row(
+        Call("GET", ADMIN_ONLY),
+        Call("POST", ADMIN_ONLY, {}, form=True),
+    ),
+    "web:user_edit": row(
+        Call("GET", ADMIN_ONLY),
+        Call("POST", ADMIN_ONLY, {}, form=True),
+    ),
+    # Done, then back to the user's page.
+    "web:user_deactivate": row(
+        Call("GET", WEB_GET_ON_POST_ONLY),
+        Call("POST", (LOGIN, 403, 403, 403, 302), {}, form=True),
+    ),
+    "web:user_reactivate": row(
+        Call("GET", WEB_GET_ON_POST_ONLY),
+        Call("POST", (LOGIN, 403, 403, 403, 302), {}, form=True),
+    ),
+    # The new one-time password is shown on the page answering the POST.
+    "web:user_password": row(
+        Call("GET", WEB_GET_ON_POST_ONLY),
+        Call("POST", ADMIN_ONLY, {}, form=True),
+    ),
+    # The pickers' suggestions: for anyone signed in, as every region is public reference data.
+    "web:region_lookup": row(Call("GET", WEB_READ)),
     "web:project_list": row(Call("GET", WEB_READ)),
     "web:project_export": row(Call("GET", WEB_READ)),
     "web:project_create": row(
@@ -170,6 +210,7 @@ TABLE = {
     ),
     "web:import_problems": row(Call("GET", (LOGIN, 403, 404, 200, 200))),
     "web:overdue": row(Call("GET", WEB_READ)),
+    "web:overdue_export": row(Call("GET", WEB_READ)),
     "web:thresholds_edit": row(
         Call("GET", (LOGIN, 403, 403, 403, 200)),
         Call("POST", (LOGIN, 403, 403, 403, 200), {}, form=True),
