@@ -258,6 +258,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Mail (participants' portal links): printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("INVESTPROMO_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get(
+    "INVESTPROMO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("INVESTPROMO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("INVESTPROMO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("INVESTPROMO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("INVESTPROMO_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("INVESTPROMO_EMAIL_FROM", "investpromo@localhost")
+# Where participants open their portal links (scheme and host, e.g. https://promo.example.cn).
+INVESTPROMO_PUBLIC_URL = os.environ.get("INVESTPROMO_PUBLIC_URL", "http://localhost:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -363,3 +363,32 @@ class ProjectOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} ← {self.meeting}"
+
+
+class PortalLink(models.Model):
+    """A participant's personal link to its portal: signed, expiring, revocable, no account."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="portal_links"
+    )
+    # SHA-256 of the random part of the token: the token itself is never stored, so a copy
+    # of the database gives no one a working link.
+    secret_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portal link")
+        ordering = ["participant", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="portal_link_expires_later"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"link {self.pk} of {self.participant}"

@@ -17,6 +17,12 @@ from investpromo.participants.services.organisers import (
     remove_organiser,
     set_meeting_rules,
 )
+from investpromo.participants.services.portal import (
+    email_portal_link,
+    issue_portal_link,
+    revoke_portal_links,
+    verify_portal_token,
+)
 from investpromo.participants.services.registrations import (
     add_contact,
     approve_participant,
@@ -36,16 +42,20 @@ __all__ = [
     "create_must_meeting",
     "create_participant",
     "decline_meeting",
+    "email_portal_link",
     "import_participants",
+    "issue_portal_link",
     "link_project_to_meeting",
     "merge_participant",
     "record_meeting_outcome",
     "reject_participant",
     "remove_organiser",
     "request_meeting",
+    "revoke_portal_links",
     "set_meeting_priority",
     "set_meeting_rules",
     "unlink_project_from_meeting",
     "update_contact",
     "update_participant",
+    "verify_portal_token",
 ]

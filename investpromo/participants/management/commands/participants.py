@@ -1,10 +1,23 @@
-"""`investpromo participants import FILE --event SLUG [--dry-run]`: an event's participant list."""
+"""`investpromo participants import|links|revoke-link`: an event's participant list and links.
+
+import FILE --event SLUG [--dry-run]: register or update the participants a list names.
+links --event SLUG [--participant ID_OR_NAME] [--days N] [--email]: issue personal portal links
+(each replaces the participant's earlier link) and print them to copy, or email them.
+revoke-link --event SLUG --participant ID_OR_NAME: withdraw a participant's links.
+"""
 
 from django.core.management.base import CommandError
 
 from investpromo.core.management.base import InvestPromoCommand
 from investpromo.events.selectors import get_event
 from investpromo.participants.importing import import_participant_list
+from investpromo.participants.selectors import find_participant, participants_of_event
+from investpromo.participants.services import (
+    email_portal_link,
+    issue_portal_link,
+    revoke_portal_links,
+)
+from investpromo.participants.services.portal import portal_url
 
 
 class Command(InvestPromoCommand):
@@ -20,11 +33,28 @@ class Command(InvestPromoCommand):
         read.add_argument("file", help="the .xlsx, .xls or .csv file")
         read.add_argument("--event", required=True, metavar="SLUG")
         read.add_argument("--dry-run", action="store_true", help="check and summarise only")
+        links = sub.add_parser("links", help="issue personal portal links and print or email them")
+        links.add_argument("--event", required=True, metavar="SLUG")
+        links.add_argument("--participant", metavar="ID_OR_NAME", help="one participant only")
+        links.add_argument("--days", type=int, help="how long the links work (default: event's)")
+        links.add_argument("--email", action="store_true", help="email each to its contact")
+        revoke = sub.add_parser("revoke-link", help="withdraw a participant's portal links")
+        revoke.add_argument("--event", required=True, metavar="SLUG")
+        revoke.add_argument("--participant", required=True, metavar="ID_OR_NAME")
 
     def handle(self, *args, **options):
         event = get_event(options["event"])
+        actor = self.actor(options)
+        if options["action"] == "links":
+            self._links(actor, event, options)
+            return
+        if options["action"] == "revoke-link":
+            participant = find_participant(event, options["participant"])
+            count = revoke_portal_links(actor=actor, participant=participant, via="cli")
+            self.stdout.write(f"{participant.name}: {count} link(s) withdrawn")
+            return
         report = import_participant_list(
-            actor=self.actor(options),
+            actor=actor,
             path=options["file"],
             event=event,
             dry_run=options["dry_run"],
@@ -32,3 +62,23 @@ class Command(InvestPromoCommand):
         self.stdout.write(report.format_text())
         if report.failed:
             raise CommandError(f"{report.rejected} invalid rows: nothing was written", returncode=1)
+
+    def _links(self, actor, event, options):
+        chosen = options["participant"]
+        participants = (
+            [find_participant(event, chosen)] if chosen else list(participants_of_event(event))
+        )
+        for participant in participants:
+            if options["email"]:
+                link = email_portal_link(
+                    actor=actor, participant=participant, days=options["days"], via="cli"
+                )
+                self.stdout.write(
+                    f"{participant.pk}\t{participant.name}\temailed, valid until "
+                    f"{link.expires_at:%Y-%m-%d %H:%M}"
+                )
+                continue
+            link, token = issue_portal_link(
+                actor=actor, participant=participant, days=options["days"], via="cli"
+            )
+            self.stdout.write(f"{participant.pk}\t{participant.name}\t{portal_url(token)}")
