@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from investpromo.followup.models import (
+    DEFAULT_IDLE_MONTHS,
     PRODUCING_OR_BEYOND,
     STARTED_OR_BEYOND,
     OverdueThresholds,
@@ -245,11 +246,11 @@ def first_day_past(day: dt.date, months: int, *, strictly: bool = False) -> dt.d
 
 @dataclass
 class OverdueFlag:
-    """A project that needs attention, and why."""
+    """A project that needs attention, and why ({"code", "params"}, see followup.reasons)."""
 
     project_id: int
     level: str  # "red" or "yellow"
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)
     stage: str = Stage.SIGNED
     last_move: dt.date | None = None
     # The day its earliest reason began to hold: overdue since then.
@@ -259,13 +260,24 @@ class OverdueFlag:
         self.since = day if self.since is None else min(self.since, day)
 
 
+def idle_limits(thresholds: OverdueThresholds) -> dict[str, tuple[int, int]]:
+    """Stage → (yellow, red) months without a step, defaults filling any stage not set."""
+    limits = {}
+    for stage, default in DEFAULT_IDLE_MONTHS.items():
+        months = {**default, **((thresholds.idle_months or {}).get(stage) or {})}
+        limits[stage] = (int(months["yellow"]), int(months["red"]))
+    return limits
+
+
 def overdue_flags(
     projects: QuerySet, *, today: dt.date, thresholds: OverdueThresholds
 ) -> list[OverdueFlag]:
-    """Flag stuck projects: idle too long, not started a year on, or started without funds."""
+    """Flag stuck projects: idle too long for their stage, not started a year on, or no funds."""
     progress = progress_as_of(projects, today)
-    yellow_idle = months_before(today, thresholds.yellow_idle_months)
-    red_idle = months_before(today, thresholds.red_idle_months)
+    idle = {
+        stage: (months_before(today, yellow), months_before(today, red), yellow, red)
+        for stage, (yellow, red) in idle_limits(thresholds).items()
+    }
     not_started = months_before(today, thresholds.red_not_started_months)
     low_funds = months_before(today, thresholds.red_low_funds_months)
     share = Decimal(thresholds.red_low_funds_share)
@@ -280,19 +292,24 @@ def overdue_flags(
         if last_move is None:
             continue
         flag = OverdueFlag(project_id, "yellow", stage=state.stage, last_move=last_move)
+        yellow_idle, red_idle, yellow_months, red_months = idle[state.stage]
         if last_move <= yellow_idle:
             # Yellow first, whether red by now or not: overdue since the yellow threshold.
-            flag.flag_since(first_day_past(last_move, thresholds.yellow_idle_months))
+            flag.flag_since(first_day_past(last_move, yellow_months))
         if last_move <= red_idle:
             flag.level = "red"
-            flag.reasons.append(f"no progress for {thresholds.red_idle_months} months or more")
-            flag.flag_since(first_day_past(last_move, thresholds.red_idle_months))
+            flag.reasons.append(
+                {"code": "idle", "params": {"months": red_months, "stage": state.stage}}
+            )
+            flag.flag_since(first_day_past(last_move, red_months))
         elif last_move <= yellow_idle:
-            flag.reasons.append(f"no progress for {thresholds.yellow_idle_months} months or more")
+            flag.reasons.append(
+                {"code": "idle", "params": {"months": yellow_months, "stage": state.stage}}
+            )
         if state.stage not in STARTED_OR_BEYOND and signed_on and signed_on < not_started:
             flag.level = "red"
             flag.reasons.append(
-                f"signed over {thresholds.red_not_started_months} months ago and not started"
+                {"code": "not_started", "params": {"months": thresholds.red_not_started_months}}
             )
             flag.flag_since(
                 first_day_past(signed_on, thresholds.red_not_started_months, strictly=True)
@@ -304,8 +321,13 @@ def overdue_flags(
         ):
             flag.level = "red"
             flag.reasons.append(
-                f"started over {thresholds.red_low_funds_months} months ago with under "
-                f"{share * 100:.0f}% of funds in place"
+                {
+                    "code": "low_funds",
+                    "params": {
+                        "months": thresholds.red_low_funds_months,
+                        "percent": f"{share * 100:.0f}",
+                    },
+                }
             )
             flag.flag_since(
                 first_day_past(state.started_on, thresholds.red_low_funds_months, strictly=True)
@@ -339,6 +361,7 @@ def overdue_report(
             "destination_region__code",
             "destination_region__name",
             "destination_region__stat_prefecture__name",
+            "destination_region__stat_prefecture_id",
             "value_cny",
         )
     }
@@ -354,6 +377,8 @@ def overdue_report(
                 "region_code": row["destination_region__code"],
                 "region": row["destination_region__stat_prefecture__name"]
                 or row["destination_region__name"],
+                "prefecture_code": row["destination_region__stat_prefecture_id"]
+                or row["destination_region__code"],
                 "level": flag.level,
                 "reasons": flag.reasons,
                 "stage": flag.stage,

@@ -1,7 +1,6 @@
 """Follow-through figures for the pages: the four rates, the funnel, and their ledger links."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from investpromo.core.models import ChangeLog
 from investpromo.followup.models import Approval, Evidence, ProgressStep, Snapshot, Stage
+from investpromo.followup.reasons import reason_texts
 from investpromo.followup.selectors import followthrough, overdue_report
 from investpromo.followup.services import current_thresholds
 from investpromo.projects.models import Project
@@ -35,32 +35,7 @@ APPROVAL_LABELS = {
     Approval.ENVIRONMENT: gettext_lazy("environmental assessment"),
     Approval.CONSTRUCTION_PERMIT: gettext_lazy("construction permit"),
 }
-# The selectors' overdue reasons are English sentences; these put them in the page's language.
-REASONS = [
-    (
-        re.compile(r"^no progress for (\d+) months or more$"),
-        gettext_lazy("no progress for %(a)s months or more"),
-    ),
-    (
-        re.compile(r"^signed over (\d+) months ago and not started$"),
-        gettext_lazy("signed over %(a)s months ago and construction not started"),
-    ),
-    (
-        re.compile(r"^started over (\d+) months ago with under (\d+)% of funds in place$"),
-        gettext_lazy("started over %(a)s months ago with under %(b)s%% of funds in place"),
-    ),
-]
 TOP_OVERDUE = 10
-
-
-def reason_text(reason: str) -> str:
-    """An overdue reason in the interface language (unknown wording is shown as it is)."""
-    for pattern, message in REASONS:
-        match = pattern.match(reason)
-        if match:
-            numbers = dict(zip("ab", match.groups(), strict=False))
-            return str(message) % numbers
-    return reason
 
 
 def funnel(stages: dict) -> list[dict]:
@@ -182,9 +157,7 @@ def officer_overdue(prefixes: list[str]) -> dict:
         "red": red,
         "yellow": len(rows) - red,
         "total": len(rows),
-        "top": [
-            dict(r, reasons=[reason_text(x) for x in r["reasons"]]) for r in urgent[:TOP_OVERDUE]
-        ],
+        "top": [dict(r, reasons=reason_texts(r["reasons"])) for r in urgent[:TOP_OVERDUE]],
     }
 
 

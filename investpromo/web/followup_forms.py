@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investpromo.events.models import Event
+from investpromo.followup.models import IDLE_STAGES
+from investpromo.followup.selectors import idle_limits
 from investpromo.projects.rates import CURRENCIES
 from investpromo.projects.selectors import STAGE_LABELS, RegionField
 from investpromo.web.followthrough import APPROVAL_LABELS
@@ -168,14 +170,8 @@ class OverdueFilterForm(forms.Form):
 
 
 class ThresholdsForm(ServiceErrors, forms.Form):
-    """The overdue thresholds; the funds share is typed as a percentage."""
+    """The overdue thresholds: months per stage, then the not-started and low-funds rules."""
 
-    yellow_idle_months = forms.IntegerField(
-        min_value=0, max_value=120, label=_("Yellow: no progress for (months)")
-    )
-    red_idle_months = forms.IntegerField(
-        min_value=0, max_value=120, label=_("Red: no progress for (months)")
-    )
     red_not_started_months = forms.IntegerField(
         min_value=0, max_value=240, label=_("Red: signed and not started after (months)")
     )
@@ -190,11 +186,30 @@ class ThresholdsForm(ServiceErrors, forms.Form):
         label=_("Low funds: under (% of contract value)"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        idle = {}
+        for stage in IDLE_STAGES:
+            stage_name = STAGE_LABELS[stage]
+            for level, label in (
+                ("yellow", _("%(stage)s: yellow after (months without a step)")),
+                ("red", _("%(stage)s: red after (months without a step)")),
+            ):
+                idle[f"idle_{stage}_{level}"] = forms.IntegerField(
+                    min_value=0, max_value=120, label=label % {"stage": stage_name}
+                )
+        # The stages first, in their order, then the other rules.
+        self.fields = {**idle, **self.fields}
+
     @classmethod
     def initial_for(cls, thresholds) -> dict:
+        initial = {
+            f"idle_{stage}_{level}": months
+            for stage, (yellow, red) in idle_limits(thresholds).items()
+            for level, months in (("yellow", yellow), ("red", red))
+        }
         return {
-            "yellow_idle_months": thresholds.yellow_idle_months,
-            "red_idle_months": thresholds.red_idle_months,
+            **initial,
             "red_not_started_months": thresholds.red_not_started_months,
             "red_low_funds_months": thresholds.red_low_funds_months,
             "red_low_funds_percent": (Decimal(thresholds.red_low_funds_share) * 100).normalize(),
@@ -202,13 +217,21 @@ class ThresholdsForm(ServiceErrors, forms.Form):
 
     def clean(self):
         data = super().clean()
-        yellow, red = data.get("yellow_idle_months"), data.get("red_idle_months")
-        if yellow is not None and red is not None and red < yellow:
-            self.add_error("red_idle_months", _("Red cannot come before yellow."))
+        for stage in IDLE_STAGES:
+            yellow, red = data.get(f"idle_{stage}_yellow"), data.get(f"idle_{stage}_red")
+            if yellow is not None and red is not None and red < yellow:
+                self.add_error(f"idle_{stage}_red", _("Red cannot come before yellow."))
         return data
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
+        data["idle_months"] = {
+            stage: {
+                "yellow": data.pop(f"idle_{stage}_yellow"),
+                "red": data.pop(f"idle_{stage}_red"),
+            }
+            for stage in IDLE_STAGES
+        }
         data["red_low_funds_share"] = (data.pop("red_low_funds_percent") / 100).quantize(
             Decimal("0.0001")
         )

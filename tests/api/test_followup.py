@@ -282,7 +282,7 @@ def stuck():
         name="停滞项目",
         investor=investor,
         dest="230602",
-        signing_date=today - dt.timedelta(days=75),
+        signing_date=today - dt.timedelta(days=200),
     )
     make_project(event=event, name="新项目", investor=investor, dest="230602", signing_date=today)
     elsewhere = make_project(
@@ -306,9 +306,15 @@ def test_overdue_filters(viewer_api, officer_api, admin_api, stuck):
     assert _flagged(officer_api, mine="true", region="230100") == {}
     assert _flagged(admin_api, mine="true") == _flagged(admin_api)
     assert _flagged(viewer_api, mine="true") == {}
-    row = viewer_api.get("/api/overdue/", {"region": "230600"}).json()["results"][0]
+    english = viewer_api.get("/api/overdue/", {"region": "230600"}, HTTP_ACCEPT_LANGUAGE="en")
+    row = english.json()["results"][0]
     assert row["project_id"] == stuck["idle"].pk and row["region"] == "大庆市"
-    assert row["stage"] == "signed" and row["reasons"] == ["no progress for 2 months or more"]
+    assert row["stage"] == "signed"
+    assert row["reasons"] == ["no step for 6 months or more in stage signed"]
+    assert row["reason_codes"] == [{"code": "idle", "params": {"months": 6, "stage": "signed"}}]
+    assert row["value_cny"] == "100000000.00" and row["days_overdue"] >= 0
+    chinese = viewer_api.get("/api/overdue/", {"region": "230600"})  # Chinese by default
+    assert chinese.json()["results"][0]["reasons"] == ["“签约”阶段已6个月以上无进展"]
     for params, field in [({"region": "火星"}, "region"), ({"event": "nope"}, "event")]:
         response = viewer_api.get("/api/overdue/", params)
         assert response.status_code == 400 and list(response.json()) == [field]
@@ -318,8 +324,14 @@ def test_overdue_filters(viewer_api, officer_api, admin_api, stuck):
 def test_thresholds_read_and_set(clients, stuck):
     defaults = clients["viewer"].get("/api/overdue/thresholds/").json()
     assert defaults == {
-        "yellow_idle_months": 2,
-        "red_idle_months": 3,
+        "idle_months": {
+            "signed": {"yellow": 6, "red": 9},
+            "registered": {"yellow": 9, "red": 12},
+            "approved": {"yellow": 6, "red": 9},
+            "started": {"yellow": 15, "red": 18},
+            "completed": {"yellow": 6, "red": 9},
+            "in_production": {"yellow": 12, "red": 15},
+        },
         "red_not_started_months": 12,
         "red_low_funds_months": 6,
         "red_low_funds_share": "0.1500",
@@ -327,8 +339,7 @@ def test_thresholds_read_and_set(clients, stuck):
     }
     body = {
         **defaults,
-        "yellow_idle_months": 4,
-        "red_idle_months": 24,
+        "idle_months": {**defaults["idle_months"], "signed": {"yellow": 12, "red": 24}},
         "red_not_started_months": 24,
     }
     del body["updated_at"]
@@ -339,7 +350,12 @@ def test_thresholds_read_and_set(clients, stuck):
         assert "detail" in response.json()
     assert followup_state() == before
     for bad, field in [({"red_low_funds_share": "1.5"}, "red_low_funds_share")] + [
-        ({"red_idle_months": value}, "red_idle_months") for value in (-1, 100000)
+        ({"idle_months": {**body["idle_months"], "signed": months}}, "idle_months")
+        for months in (
+            {"yellow": 1, "red": -1},
+            {"yellow": 1, "red": 100000},
+            {"yellow": 5, "red": 4},
+        )
     ]:
         response = clients["admin"].put("/api/overdue/thresholds/", {**body, **bad}, "json")
         assert response.status_code == 400 and list(response.json()) == [field]
@@ -347,7 +363,7 @@ def test_thresholds_read_and_set(clients, stuck):
     response = clients["admin"].put("/api/overdue/thresholds/", body, format="json")
     assert response.status_code == 200 and response.json()["updated_at"] is not None
     assert ChangeLog.objects.filter(source="api", action="create").count() == 1
-    # Fourteen months idle and unstarted is no longer red; 75 idle days are under four months.
+    # Fourteen months idle and unstarted is no longer red; 200 idle days are under a year.
     assert _flagged(clients["viewer"]) == {"老项目": "yellow", "别的活动": "yellow"}
 
 

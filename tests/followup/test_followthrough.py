@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from investpromo.core.audit import history_for, system_user
 from investpromo.core.errors import PermissionDenied, UserError
-from investpromo.followup.models import Evidence, OverdueThresholds, ProgressStep
+from investpromo.followup.models import (
+    Evidence,
+    OverdueThresholds,
+    ProgressStep,
+    default_idle_months,
+)
 from investpromo.followup.selectors import followthrough, months_before, overdue_flags
 from investpromo.followup.services import record_progress
 from investpromo.projects.models import Project
@@ -133,39 +138,68 @@ def test_months_before_clamps_to_month_end():
     assert months_before(D(2025, 1, 15), 2) == D(2024, 11, 15)
 
 
-def test_overdue_thresholds(cohort):
-    event, (a, b, c, d) = cohort
-    flags = {
-        f.project_id: f
-        for f in overdue_flags(
-            event.projects.all(), today=D(2025, 9, 15), thresholds=OverdueThresholds()
-        )
-    }
-    # a: in production since 2025-06-01, idle 3.5 months → red (idle)
-    assert flags[a.pk].level == "red" and "no progress for 3" in flags[a.pk].reasons[0]
-    # b: started 2025-02-01 (7 months) with 40M of 200M (20 %) → only idle red
-    assert all("funds" not in r for r in flags[b.pk].reasons)
-    # c: terminated → never flagged
-    assert c.pk not in flags
-    # d: signed 2024-08-31, more than 12 months, not started → red
-    assert any("not started" in r for r in flags[d.pk].reasons)
-
-    yellow = overdue_flags(
-        event.projects.all(), today=D(2025, 8, 10), thresholds=OverdueThresholds()
+def _flags(event, today, thresholds=None):
+    flags = overdue_flags(
+        event.projects.all(), today=today, thresholds=thresholds or OverdueThresholds()
     )
-    assert {f.project_id: f.level for f in yellow}[a.pk] == "yellow"
+    return {f.project_id: f for f in flags}
+
+
+def test_overdue_thresholds_follow_each_stage_on_a_quarterly_cycle(cohort):
+    event, (a, b, c, d) = cohort
+    now = _flags(event, D(2025, 9, 15))
+    # a: in production since 2025-06-01: ramping up to full capacity takes up to three quarters,
+    # so 3.5 months without a step is no warning (a flat three months made it red).
+    assert a.pk not in now
+    # b: under construction since 2025-02-01 (7 months), 20 % of funds in place: building takes
+    # about a year, so nothing yet.
+    assert b.pk not in now
+    # c: terminated → never flagged
+    assert c.pk not in now and c.pk not in _flags(event, D(2027, 1, 1))
+    # d: signed 2024-08-31 and never moved: red, idle for its stage and not started a year on.
+    assert now[d.pk].level == "red"
+    assert [r["code"] for r in now[d.pk].reasons] == ["idle", "not_started"]
+    assert now[d.pk].reasons[0]["params"] == {"months": 9, "stage": "signed"}
+
+    # One quarterly report late: yellow; two: red.
+    yellow, red = _flags(event, D(2026, 6, 1))[a.pk], _flags(event, D(2026, 9, 1))[a.pk]
+    assert (yellow.level, yellow.reasons) == (
+        "yellow",
+        [{"code": "idle", "params": {"months": 12, "stage": "in_production"}}],
+    )
+    assert (red.level, red.reasons[0]["params"]["months"]) == ("red", 15)
+    assert red.since == D(2026, 6, 1)  # overdue since it turned yellow
+
+    # A stage's months are the administrator's: construction allowed three months, then six.
+    quick = default_idle_months() | {"started": {"yellow": 3, "red": 6}}
+    flagged = _flags(event, D(2025, 9, 15), OverdueThresholds(idle_months=quick))[b.pk]
+    assert flagged.reasons == [{"code": "idle", "params": {"months": 6, "stage": "started"}}]
+
+
+def test_overdue_reasons_read_in_each_language(cohort):
+    from django.utils import translation
+
+    from investpromo.followup.reasons import reason_texts
+
+    event, (_, _, _, d) = cohort
+    reasons = _flags(event, D(2025, 9, 15))[d.pk].reasons
+    with translation.override("en"):
+        assert reason_texts(reasons) == [
+            "no step for 9 months or more in stage signed",
+            "signed over 12 months ago and construction not started",
+        ]
+    with translation.override("zh-hans"):
+        assert reason_texts(reasons) == [
+            "“签约”阶段已9个月以上无进展",
+            "签约已超过12个月仍未开工",
+        ]
 
 
 def test_low_funds_flag(cohort):
     event, (_, b, _, _) = cohort
-    thresholds = OverdueThresholds(
-        red_low_funds_share=Decimal("0.25"), red_idle_months=24, yellow_idle_months=24
-    )
-    flags = {
-        f.project_id: f
-        for f in overdue_flags(event.projects.all(), today=D(2025, 9, 15), thresholds=thresholds)
-    }
-    assert any("funds" in r for r in flags[b.pk].reasons)
+    thresholds = OverdueThresholds(red_low_funds_share=Decimal("0.25"))
+    reasons = _flags(event, D(2025, 9, 15), thresholds)[b.pk].reasons
+    assert reasons == [{"code": "low_funds", "params": {"months": 6, "percent": "25"}}]
 
 
 def test_todays_figures_from_the_state_table_equal_a_walk_of_all_steps(cohort):

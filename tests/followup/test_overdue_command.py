@@ -20,7 +20,7 @@ HEADER = (
 
 def overdue(*args) -> str:
     out = StringIO()
-    call_command("overdue", "--today", "2025-03-10", *args, stdout=out, stderr=StringIO())
+    call_command("overdue", "--today", "2025-07-10", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -32,7 +32,8 @@ def test_issue_18_7_overdue_has_a_header_the_event_value_and_days_overdue_as_tab
         investor=investor,
         value="100000000",
     )
-    # Signed on a month's last day: two months on is 1 March (28 February is short of it).
+    # Signed on a month's last day: six months on is 1 July (30 June is short of it); the
+    # defaults flag a project still at "signed" yellow after six months, red after nine.
     winter = make_project(
         event=make_event(slug="winter-fair", start=D(2024, 12, 31)),
         name="=1+1项目",
@@ -43,23 +44,23 @@ def test_issue_18_7_overdue_has_a_header_the_event_value_and_days_overdue_as_tab
     lines = overdue().splitlines()
     assert lines[0] == HEADER
     assert lines[1].split("\t")[:9] == [
-        "red", "130", "2024-10-31", "summer-fair", str(summer.pk), "哈尔滨市", "signed",
+        "red", "131", "2025-03-01", "summer-fair", str(summer.pk), "哈尔滨市", "signed",
         "2024-08-31", "100000000.00",
     ]  # fmt: skip
     assert lines[2].split("\t")[:9] == [
-        "yellow", "9", "2025-03-01", "winter-fair", str(winter.pk), "哈尔滨市", "signed",
+        "yellow", "9", "2025-07-01", "winter-fair", str(winter.pk), "哈尔滨市", "signed",
         "2024-12-31", "50000000.00",
     ]  # fmt: skip
     assert overdue("--event", "winter-fair").splitlines() == [HEADER, lines[2]]
     # The day before it is overdue, it is not listed.
     out = StringIO()
-    call_command("overdue", "--today", "2025-02-28", "--event", "winter-fair", stdout=out)
+    call_command("overdue", "--today", "2025-06-30", "--event", "winter-fair", stdout=out)
     assert out.getvalue().splitlines() == [HEADER]
 
     header, *rows = csv.reader(StringIO(overdue("--format", "csv")))
     assert header == HEADER.split("\t")
     assert [(row[3], row[1], row[8]) for row in rows] == [
-        ("summer-fair", "130", "100000000.00"),
+        ("summer-fair", "131", "100000000.00"),
         ("winter-fair", "9", "50000000.00"),
     ]
     # A project name is written so that a spreadsheet shows it, never runs it.
@@ -73,7 +74,9 @@ def test_issue_18_7_overdue_has_a_header_the_event_value_and_days_overdue_as_tab
     )
     assert (second["days_overdue"], second["overdue_since"], second["level"]) == (
         9,
-        "2025-03-01",
+        "2025-07-01",
         "yellow",
     )
-    assert (first["event"], first["days_overdue"]) == ("summer-fair", 130)
+    assert (first["event"], first["days_overdue"]) == ("summer-fair", 131)
+    assert len(second["reasons"]) == 1  # the text, in the command's language
+    assert second["reason_codes"] == [{"code": "idle", "params": {"months": 6, "stage": "signed"}}]

@@ -59,8 +59,10 @@ def _bare(objects) -> dict:
 
 
 THRESHOLDS = {
-    "yellow_idle_months": 3,
-    "red_idle_months": 6,
+    "idle_months": {
+        stage: {"yellow": 3, "red": 6}
+        for stage in ("signed", "registered", "approved", "started", "completed", "in_production")
+    },
     "red_not_started_months": 12,
     "red_low_funds_months": 12,
     "red_low_funds_share": "0.3",
@@ -107,6 +109,14 @@ KWARGS = {
     "api:event-followthrough": ("slug", "slug", "event"),
     "api:event-snapshots": ("slug", "slug", "event"),
     "api:event-recommendations": ("slug", "slug", "event"),
+    "api:event-participants": ("slug", "slug", "meeting_event"),
+    "api:event-meeting-requests": ("slug", "slug", "meeting_event"),
+    "api:event-meeting-overview": ("slug", "slug", "meeting_event"),
+    "api:participant": ("id", "pk", "participant"),
+    "api:participant-review": ("id", "pk", "participant"),
+    "api:participant-contacts": ("id", "pk", "participant"),
+    "api:meeting-request": ("id", "pk", "meeting"),
+    "api:project-meetings": ("id", "pk", "project"),
     "api:snapshot": ("id", "pk", "snapshot"),
     "api:project-progress": ("id", "pk", "project"),
     "api:progress-step": ("id", "pk", "step"),
@@ -254,6 +264,65 @@ TABLE = {
         Call("GET", (API_ANON, 403, 403, 403, 200)),
         Call("POST", (API_ANON, 403, 403, 403, 202), {}),
     ),
+    # An event's participants: administrators and the event's organisers manage (no role here
+    # organises the table's meeting event); officers read the participants in their regions
+    # (the list is filtered, a participant elsewhere is 403); viewers see none.
+    "api:event-participants": row(
+        Call("GET", API_READ),
+        Call("POST", (API_ANON, 403, 403, 403, 201), {"name": "表格参会单位", "side": "visitor"}),
+    ),
+    "api:participant": row(
+        Call("GET", (API_ANON, 403, 403, 200, 200)),
+        Call(
+            "PATCH",
+            (API_ANON, 403, 403, 403, 200),
+            {"offers": "表格"},
+            headers=lambda objects: {"If-Match": f'"{objects["participant"].version}"'},
+        ),
+    ),
+    "api:participant-review": row(
+        Call(
+            "POST",
+            (API_ANON, 403, 403, 403, 200),
+            {"action": "approve"},
+            headers=lambda objects: {"If-Match": f'"{objects["participant"].version}"'},
+        ),
+    ),
+    "api:participant-contacts": row(
+        Call("POST", (API_ANON, 403, 403, 403, 201), {"name": "表格联系人"}),
+    ),
+    # Meeting requests are the organisers' view; participants act through their own link.
+    "api:event-meeting-requests": row(
+        Call("GET", (API_ANON, 403, 403, 403, 200)),
+        Call(
+            "POST",
+            (API_ANON, 403, 403, 403, 201),
+            lambda objects: {
+                "requester": objects["participant"].pk,
+                "recipient": objects["third_participant"].pk,
+            },
+        ),
+    ),
+    "api:event-meeting-overview": row(Call("GET", (API_ANON, 403, 403, 403, 200))),
+    "api:meeting-request": row(
+        Call("GET", (API_ANON, 403, 403, 403, 200)),
+        Call(
+            "POST",
+            (API_ANON, 403, 403, 403, 200),
+            {"action": "priority", "priority": "high"},
+            headers=lambda objects: {"If-Match": f'"{objects["meeting"].version}"'},
+        ),
+    ),
+    # The meetings a project came from: read with the project; named by the event's organisers
+    # or whoever may change the project (here: the Harbin officer).
+    "api:project-meetings": row(
+        Call("GET", API_READ),
+        Call(
+            "POST",
+            (API_ANON, 403, 403, 201, 201),
+            lambda objects: {"meeting": objects["meeting"].pk},
+        ),
+    ),
     "api:snapshot": row(Call("GET", API_READ)),
     "api:project-progress": row(
         Call("GET", API_READ),
@@ -370,6 +439,13 @@ for _model in (
     "followup_snapshot",
     "geo_region",
     "jobs_job",
+    "participants_contactperson",
+    "participants_eventorganiser",
+    "participants_meetingrequest",
+    "participants_meetingrules",
+    "participants_participant",
+    "participants_portallink",
+    "participants_projectorigin",
     "sectors_industrycategory",
     "sectors_seiclassmapping",
     "sectors_seiindustry",

@@ -331,25 +331,55 @@ def test_overdue_page_lists_flagged_projects_by_region_with_filters(
 
 def test_thresholds_are_edited_by_administrators_only(admin_client, officer_client, admin_user):
     url = reverse("web:thresholds_edit")
-    data = {
-        "yellow_idle_months": 1,
-        "red_idle_months": 4,
-        "red_not_started_months": 9,
-        "red_low_funds_months": 6,
-        "red_low_funds_percent": "20",
-    }
+    form = admin_client.get(url).context["form"]
+    data = {**form.initial, "idle_started_yellow": 12, "idle_started_red": 24}
+    data["red_low_funds_percent"] = "20"
     logs = ChangeLog.objects.count()
     assert officer_client.get(url).status_code == 403
     assert officer_client.post(url, data).status_code == 403
-    assert current_thresholds().red_idle_months == 3 and ChangeLog.objects.count() == logs
+    assert current_thresholds().idle_months["started"] == {"yellow": 15, "red": 18}
+    assert ChangeLog.objects.count() == logs
 
-    bad = admin_client.post(url, {**data, "red_idle_months": 0})
-    assert bad.status_code == 200 and bad.context["form"].errors
+    bad = admin_client.post(url, {**data, "idle_started_red": 6})
+    assert bad.status_code == 200 and "idle_started_red" in bad.context["form"].errors
     assert admin_client.post(url, data).status_code == 302
     saved = current_thresholds()
-    assert (saved.yellow_idle_months, saved.red_idle_months) == (1, 4)
+    assert saved.idle_months["started"] == {"yellow": 12, "red": 24}
+    assert saved.idle_months["signed"] == {"yellow": 6, "red": 9}
     assert saved.red_low_funds_share == Decimal("0.2")
     assert ChangeLog.objects.filter(user=admin_user, source="web").count() == 1
+
+
+def test_overdue_list_sorts_exports_and_reads_in_english(admin_client, demo):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    url = reverse("web:overdue")
+    by_days = admin_client.get(url, {"sort": "-days", "region": "大庆"}).context["rows"]
+    days = [row["days_overdue"] for row in by_days]
+    assert days and days == sorted(days, reverse=True)
+    by_value = admin_client.get(url, {"sort": "value", "region": "大庆"})
+    values = [Decimal(row["value_cny"]) for row in by_value.context["rows"]]
+    assert values == sorted(values) and len(values) == len(days)
+    html = by_value.content.decode()
+    # A flat table with a region column; the header says how it is sorted and offers the reverse.
+    assert 'aria-sort="ascending"' in html and "sort=-value" in html
+    assert "data-overdue-region" not in html
+
+    english = admin_client.get(url, {"region": "大庆"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = english.content.decode()
+    assert "Daqing" in page and "months or more in stage" in page
+
+    export = admin_client.get(reverse("web:overdue_export"), {"sort": "-days", "region": "大庆"})
+    assert export.status_code == 200
+    book = load_workbook(BytesIO(b"".join(export.streaming_content)))
+    sheet = book.worksheets[0]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[:4] == ("级别", "逾期天数", "逾期起始日", "项目")
+    assert [row[1] for row in rows] == days  # the page's rows, in the page's order
+    assert all(isinstance(row[9], float | int) for row in rows)  # amounts are numbers
+    assert sheet.freeze_panes == "A2"
 
 
 # --- snapshots ----------------------------------------------------------------------------

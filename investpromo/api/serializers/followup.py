@@ -21,6 +21,7 @@ from investpromo.api.serializers.imports import check_spreadsheet_upload
 from investpromo.api.serializers.summary import EventSummarySerializer
 from investpromo.events.models import Event
 from investpromo.followup.models import (
+    IDLE_STAGES,
     Approval,
     Evidence,
     OverdueThresholds,
@@ -28,6 +29,7 @@ from investpromo.followup.models import (
     Snapshot,
     Stage,
 )
+from investpromo.followup.reasons import REASONS, reason_texts
 from investpromo.followup.selectors import snapshot_diff
 from investpromo.projects.money import MAX_VALUE_CNY
 
@@ -188,11 +190,27 @@ def _months(help_text):
     return serializers.IntegerField(min_value=0, max_value=MAX_MONTHS, help_text=help_text)
 
 
+class _IdleMonths(serializers.Serializer):
+    yellow = _months("yellow after this many months in the stage without a step")
+    red = _months("red after this many months in the stage without a step (not before yellow)")
+
+    def validate(self, data):
+        if data["red"] < data["yellow"]:
+            raise serializers.ValidationError("red cannot come before yellow")
+        return data
+
+
+class _IdleMonthsByStage(serializers.Serializer):
+    def get_fields(self):
+        return {stage: _IdleMonths() for stage in IDLE_STAGES}
+
+
 class ThresholdsSerializer(serializers.ModelSerializer):
     """When a project is flagged: yellow or red after so many months."""
 
-    yellow_idle_months = _months("yellow after this many months without a step")
-    red_idle_months = _months("red after this many months without a step")
+    idle_months = _IdleMonthsByStage(
+        help_text="per stage: months without a step before a project turns yellow, then red"
+    )
     red_not_started_months = _months("red when signed this many months ago and not started")
     red_low_funds_months = _months("red when started this many months ago with low funds")
     red_low_funds_share = DecimalStringField(
@@ -209,8 +227,7 @@ class ThresholdsSerializer(serializers.ModelSerializer):
     class Meta:
         model = OverdueThresholds
         fields = [
-            "yellow_idle_months",
-            "red_idle_months",
+            "idle_months",
             "red_not_started_months",
             "red_low_funds_months",
             "red_low_funds_share",
@@ -230,6 +247,11 @@ class OverdueQuerySerializer(serializers.Serializer):
     )
 
 
+class _ReasonCode(serializers.Serializer):
+    code = serializers.ChoiceField(choices=sorted(REASONS))
+    params = serializers.DictField(help_text="months; the stage; the funds percent")
+
+
 class OverdueRowSerializer(serializers.Serializer):
     """A flagged project and why."""
 
@@ -240,9 +262,20 @@ class OverdueRowSerializer(serializers.Serializer):
     region_code = serializers.CharField()
     region = serializers.CharField(help_text="the destination's prefecture")
     level = serializers.ChoiceField(choices=["red", "yellow"])
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="why, in the request's language"
+    )
+    reason_codes = _ReasonCode(many=True, help_text="why, as codes with their parameters")
     stage = serializers.CharField()
     last_move = serializers.DateField(allow_null=True)
+    value_cny = serializers.CharField(help_text="contract value, yuan")
+    overdue_since = serializers.DateField(allow_null=True)
+    days_overdue = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, row):
+        return super().to_representation(
+            {**row, "reasons": reason_texts(row["reasons"]), "reason_codes": row["reasons"]}
+        )
 
 
 class AsOfSerializer(serializers.Serializer):

@@ -266,7 +266,8 @@ class OverdueView(generics.ListAPIView):
             region=params.validated_data.get("region"),
             projects=projects,
         )
-        return self.get_paginated_response(self.paginate_queryset(rows))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(OverdueRowSerializer(page, many=True).data)
 
 
 class ThresholdsView(APIView):

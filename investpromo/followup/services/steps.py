@@ -19,6 +19,7 @@ from investpromo.core.audit import (
 )
 from investpromo.core.errors import UserError
 from investpromo.followup.models import (
+    IDLE_STAGES,
     STAGE_ORDER,
     STARTED_OR_BEYOND,
     Approval,
@@ -323,6 +324,8 @@ def set_thresholds(*, actor, via: str = "", **values) -> OverdueThresholds:
     thresholds = OverdueThresholds.objects.order_by("id").first()
     before = snapshot(thresholds) if thresholds else None
     thresholds = thresholds or OverdueThresholds()
+    if "idle_months" in values:
+        thresholds.idle_months = _checked_idle_months(values.pop("idle_months"))
     for field, value in values.items():
         if field not in {f.name for f in OverdueThresholds._meta.fields} - {"id", "updated_at"}:
             raise UserError(f"unknown threshold {field!r}")
@@ -343,6 +346,38 @@ def set_thresholds(*, actor, via: str = "", **values) -> OverdueThresholds:
         source=via,
     )
     return thresholds
+
+
+def _checked_idle_months(idle_months) -> dict:
+    """{stage: {"yellow": n, "red": n}} for every stage, whole months, red not before yellow."""
+    if not isinstance(idle_months, dict) or set(idle_months) != set(IDLE_STAGES):
+        raise UserError(
+            "idle_months needs yellow and red months for each of: " + ", ".join(IDLE_STAGES),
+            field="idle_months",
+            code="idle_months_stages",
+        )
+    checked = {}
+    for stage in IDLE_STAGES:
+        months = idle_months[stage]
+        if not isinstance(months, dict) or set(months) != {"yellow", "red"}:
+            raise UserError(
+                f"idle_months.{stage} needs yellow and red", field="idle_months", code="idle_months"
+            )
+        yellow, red = months["yellow"], months["red"]
+        if not all(type(m) is int and 0 <= m <= 120 for m in (yellow, red)):
+            raise UserError(
+                f"idle_months.{stage}: months are whole numbers from 0 to 120",
+                field="idle_months",
+                code="idle_months",
+            )
+        if red < yellow:
+            raise UserError(
+                f"idle_months.{stage}: red cannot come before yellow",
+                field="idle_months",
+                code="idle_months_order",
+            )
+        checked[stage] = {"yellow": yellow, "red": red}
+    return checked
 
 
 def _canonical_json(data) -> str:

@@ -1,5 +1,8 @@
 """Follow-through: recording a project's steps, evidence downloads, overdue warnings, thresholds."""
 
+import tempfile
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -12,14 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from investpromo.accounts.permissions import ensure_administrator, ensure_can_write_projects_in
 from investpromo.core.errors import UserError
 from investpromo.events.models import Event
-from investpromo.followup.models import Evidence
-from investpromo.followup.selectors import overdue_report
+from investpromo.followup.models import STAGE_ORDER, Evidence
+from investpromo.followup.overdue_export import write_overdue_xlsx
+from investpromo.followup.reasons import reason_texts
+from investpromo.followup.selectors import idle_limits, overdue_report
 from investpromo.followup.services import current_thresholds, record_progress, set_thresholds
+from investpromo.geo.models import Region
 from investpromo.projects.models import Project
 from investpromo.projects.selectors import STAGE_LABELS, get_project
 from investpromo.web.access import abilities, page, web_view
-from investpromo.web.followthrough import reason_text
 from investpromo.web.followup_forms import OverdueFilterForm, ProgressStepForm, ThresholdsForm
+from investpromo.web.templatetags.investpromo_web import localized_name
 from investpromo.web.views.projects import render_project
 
 VIA = "web"
@@ -78,9 +84,21 @@ def _mine(prefixes) -> Q:
     return mine
 
 
-@web_view
-def overdue(request):
-    """Projects flagged as stuck today, by region, with event and region filters."""
+# The overdue list's sort keys: ?sort=days (ascending) or ?sort=-days (descending).
+OVERDUE_SORTS = {
+    "level": lambda r: (r["level"] != "red", -(r["days_overdue"] or 0)),
+    "days": lambda r: (r["days_overdue"] or 0, r["project_id"]),
+    "value": lambda r: (Decimal(r["value_cny"]), r["project_id"]),
+    "name": lambda r: (r["name"], r["project_id"]),
+    "region": lambda r: (r["region_code"][:4], r["level"] != "red", r["last_move"] or ""),
+    "stage": lambda r: (STAGE_ORDER.get(r["stage"], 99), r["project_id"]),
+    "last_move": lambda r: (r["last_move"] or "", r["project_id"]),
+}
+DEFAULT_OVERDUE_SORT = "region"
+
+
+def _overdue_rows(request) -> tuple[OverdueFilterForm, list[dict], str]:
+    """The filter form, the flagged rows ready to show (sorted as asked) and the sort."""
     form = OverdueFilterForm(request.GET or None)
     filters: dict = {}
     if form.is_bound and form.is_valid():
@@ -89,34 +107,104 @@ def overdue(request):
         filters["region"] = data["region"]
         if data["mine"] and abilities(request).prefixes is not None:
             filters["projects"] = Project.objects.filter(_mine(abilities(request).prefixes))
-    thresholds = current_thresholds()
     rows = []
     if not form.is_bound or form.is_valid():
-        rows = overdue_report(today=timezone.localdate(), thresholds=thresholds, **filters)
-    red = sum(1 for row in rows if row["level"] == "red")
-    event_names = dict(Event.objects.values_list("slug", "name"))
+        rows = overdue_report(
+            today=timezone.localdate(), thresholds=current_thresholds(), **filters
+        )
+    events = {event.slug: event for event in Event.objects.only("slug", "name", "name_en")}
+    prefectures = {
+        region.code: region
+        for region in Region.objects.filter(
+            code__in={row["prefecture_code"] for row in rows if row["prefecture_code"]}
+        )
+    }
     shown = [
         dict(
             row,
-            reasons=[reason_text(r) for r in row["reasons"]],
-            event_name=event_names.get(row["event"]),
+            reason_texts=reason_texts(row["reasons"]),
+            stage_label=str(STAGE_LABELS.get(row["stage"], row["stage"])),
+            event_name=localized_name(events[row["event"]]) if row["event"] in events else None,
+            region=(
+                localized_name(prefectures[row["prefecture_code"]])
+                if row["prefecture_code"] in prefectures
+                else row["region"]
+            ),
         )
         for row in rows
     ]
+    sort = request.GET.get("sort") or DEFAULT_OVERDUE_SORT
+    key = OVERDUE_SORTS.get(sort.removeprefix("-"))
+    if key is None:
+        sort, key = DEFAULT_OVERDUE_SORT, OVERDUE_SORTS[DEFAULT_OVERDUE_SORT]
+    shown.sort(key=key, reverse=sort.startswith("-"))
+    return form, shown, sort
+
+
+@web_view
+def overdue(request):
+    """Projects flagged as stuck today, by region or sorted by a column, with filters."""
+    form, rows, sort = _overdue_rows(request)
+    thresholds = current_thresholds()
+    red = sum(1 for row in rows if row["level"] == "red")
+    keep = request.GET.copy()
+    keep.pop("sort", None)
     return page(
         request,
         "web/followup/overdue.html",
         {
             "form": form,
-            "rows": shown[:ROWS_SHOWN],
+            "rows": rows[:ROWS_SHOWN],
             "rows_cut": len(rows) > ROWS_SHOWN,
             "rows_shown": ROWS_SHOWN,
             "counts": {"red": red, "yellow": len(rows) - red, "total": len(rows)},
             "thresholds": thresholds,
+            "idle_limits": [
+                (STAGE_LABELS[stage], yellow, red)
+                for stage, (yellow, red) in idle_limits(thresholds).items()
+            ],
             "low_funds_percent": thresholds.red_low_funds_share * 100,
             "today": timezone.localdate(),
+            "sort": sort,
+            "grouped": sort == DEFAULT_OVERDUE_SORT,
+            "keep_query": keep.urlencode(),
+            "sort_columns": _sort_columns(sort, keep.urlencode()),
         },
     )
+
+
+def _sort_columns(sort: str, query: str) -> dict:
+    """For each sortable column: the link that sorts by it (again: the other way) and its state."""
+    columns = {}
+    for name in OVERDUE_SORTS:
+        if sort == name:
+            target, state = f"-{name}", "ascending"
+        elif sort == f"-{name}":
+            target, state = name, "descending"
+        else:
+            # Days, value and level read best from the largest or most urgent.
+            target, state = (f"-{name}" if name in ("days", "value") else name), "none"
+        columns[name] = {
+            "url": "?" + "&".join(p for p in (query, f"sort={target}") if p),
+            "aria": state,
+        }
+    return columns
+
+
+@web_view
+def overdue_export(request):
+    """The overdue list as it is filtered and sorted, as an xlsx workbook."""
+    form, rows, _sort = _overdue_rows(request)
+    scope = "; ".join(
+        f"{form.fields[name].label}: {value}"
+        for name, value in (form.cleaned_data.items() if form.is_bound and form.is_valid() else ())
+        if value
+    ) or _("all projects you may see")
+    stream = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115
+    write_overdue_xlsx(rows, stream, as_of=timezone.localdate(), scope=scope)
+    stream.seek(0)
+    name = f"investpromo-overdue-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(stream, as_attachment=True, filename=name)
 
 
 @web_view

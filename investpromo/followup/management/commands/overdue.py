@@ -8,6 +8,7 @@ from django.utils import timezone
 from investpromo.core.management.base import InvestPromoCommand, parse_date_arg
 from investpromo.core.spreadsheets import csv_row
 from investpromo.events.selectors import get_event
+from investpromo.followup.reasons import reason_texts
 from investpromo.followup.selectors import overdue_report
 from investpromo.followup.services import current_thresholds
 from investpromo.geo.resolver import resolve_region
@@ -75,9 +76,14 @@ class Command(InvestPromoCommand):
 
 def _cells(row: dict) -> list:
     cells = [row[key] for _, key in COLUMNS]
-    cells[-1] = "; ".join(row["reasons"])
+    cells[-1] = "; ".join(reason_texts(row["reasons"]))
     return cells
 
 
 def _json(row: dict) -> dict:
-    return {**row, "value_cny": str(row["value_cny"])}
+    return {
+        **row,
+        "value_cny": str(row["value_cny"]),
+        "reasons": reason_texts(row["reasons"]),
+        "reason_codes": row["reasons"],
+    }
