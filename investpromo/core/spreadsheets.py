@@ -11,6 +11,7 @@ which the importer takes off again (`unguard_csv_text`), so exports still read b
 import datetime as dt
 import json
 import os
+import re
 import secrets
 from contextlib import contextmanager
 from decimal import Decimal
@@ -26,15 +27,16 @@ _GUARD = "'"
 _GUARDED = frozenset(_GUARD + start for start in FORMULA_STARTS)
 # Cell values a spreadsheet stores as they are; any other value is written as text.
 _PLAIN = (bool, int, float, Decimal, dt.date, dt.datetime, dt.time)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def as_text(value) -> str:
     """A value that is no plain cell value (a dict or list kept as JSON) as its text."""
-    if isinstance(value, str):
-        return value
     if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    # A lone surrogate (stored before the services refused one) has no UTF-8: the file could
+    # not be written at all. It becomes the replacement character, the rest of the cell stays.
+    return _SURROGATE.sub("\ufffd", value if isinstance(value, str) else str(value))
 
 
 def csv_text(text: str) -> str:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 
 from django.db import transaction
@@ -51,6 +52,10 @@ _VALUE_FIELDS = ("contract_value", "currency", "value_approximate")
 MAX_EXTRA_KEYS = 50
 MAX_EXTRA_KEY_CHARS = 100
 MAX_EXTRA_VALUE_CHARS = 1000
+# Text no export or API answer could carry: a lone surrogate has no UTF-8 (a JSON body can
+# still send one as an escape) and PostgreSQL's jsonb refuses NUL. Stored on SQLite, one such
+# value made every export and the API's project list fail.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 # Computed once: the enum's .values builds a new list on every access, and imports ask per row.
@@ -156,14 +161,23 @@ def check_extra(extra) -> dict:
             % {"max": MAX_EXTRA_KEYS, "count": len(extra)},
         )
     for name, value in extra.items():
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_EXTRA_KEY_CHARS:
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or len(name) > MAX_EXTRA_KEY_CHARS
+            or _UNSTORABLE.search(name)
+        ):
             raise _extra_error(
                 "extra_bad_name",
                 _("An extra attribute's name must be text of 1 to %(max)d characters.")
                 % {"max": MAX_EXTRA_KEY_CHARS},
             )
         plain = isinstance(value, str | int) or (isinstance(value, float) and math.isfinite(value))
-        if not plain or isinstance(value, bool):
+        if (
+            not plain
+            or isinstance(value, bool)
+            or (isinstance(value, str) and _UNSTORABLE.search(value))
+        ):
             raise _extra_error(
                 "extra_bad_value",
                 _("The extra attribute “%(name)s” must be a text or a number.") % {"name": name},
