@@ -36,6 +36,11 @@ class Organisation(models.Model):
         related_name="+",
         help_text="the import's audit row, for organisations an import created",
     )
+    # Set when this organisation was merged into another (integrity.services.merge_organisations):
+    # its projects moved there and its name became an alias; an unmerge clears it.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,80 @@
+"""`investpromo integrity scan`: the JSON shape of the issue, --apply, the text form."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from investpromo.core.models import ChangeLog
+from investpromo.integrity.models import ProjectLink
+
+
+def _scan(*args) -> str:
+    out = StringIO()
+    call_command("integrity", "scan", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_has_exactly_the_shape_of_the_issue(ledger):
+    data = json.loads(_scan("--format", "json"))
+    assert list(data) == ["pairs"]
+    pair = next(p for p in data["pairs"] if p["later"]["id"] == ledger["p2"].pk)
+    assert list(pair) == ["earlier", "later", "kind", "score", "decision", "evidence"]
+    assert pair["earlier"] == {
+        "id": ledger["p1"].pk,
+        "event": "fair-2023",
+        "name": "年产10万吨石墨负极材料项目",
+        "investor": "深圳市澜拓新材料科技有限公司",
+        "value_cny": "500000000.00",
+    }
+    assert pair["later"]["investor"] == "澜拓新材料科技(深圳)有限公司"
+    assert (pair["kind"], pair["decision"]) == ("re_signing", "same")
+    assert isinstance(pair["score"], float) and 0 < pair["score"] <= 1
+    assert all(isinstance(line, str) for line in pair["evidence"])
+    kinds = {p["kind"] for p in data["pairs"]}
+    assert kinds == {"re_signing", "upgrade", "capital_increase", "double_report", "later_phase"}
+    assert {p["decision"] for p in data["pairs"]} <= {"same", "review", "different"}
+
+
+def test_apply_links_same_pairs_queues_reviews_and_is_idempotent(ledger):
+    from tests.factories import make_org, make_project
+
+    from .conftest import USCC_OTHER_LANTUO
+
+    _, e2 = ledger["events"]
+    # Another enterprise of the same core name: the name-only investor's pairs need a person.
+    namesake = make_org("澜拓新材料科技（宁波）有限公司", home="330200", uscc=USCC_OTHER_LANTUO)
+    make_project(event=e2, investor=namesake, name="石墨负极材料项目", value="500000000")
+    data = json.loads(_scan("--apply", "--format", "json"))
+    # Linked: the upgrade, the capital increase and p4 as p1's later phase; queued: p1–p2,
+    # p9–p10 and p2–namesake.
+    assert data["applied"] == {"linked": 3, "queued": 3, "unchanged": 0}
+    statuses = dict(ProjectLink.objects.values_list("kind", "status").filter(later=ledger["p6"]))
+    assert statuses == {"upgrade": "confirmed"}
+    assert ProjectLink.objects.filter(status="pending").count() == 3
+    later_phase = ProjectLink.objects.get(kind="later_phase")
+    assert (later_phase.earlier_id, later_phase.later_id) == (ledger["p1"].pk, ledger["p4"].pk)
+    confirmed = ProjectLink.objects.filter(status="confirmed").first()
+    assert confirmed.decided_via == "scan" and confirmed.decided_by.username
+    assert confirmed.evidence and confirmed.score is not None
+    assert ChangeLog.objects.filter(content_type__model="projectlink").count() == 6
+    again = json.loads(_scan("--apply", "--format", "json"))
+    assert again["applied"] == {"linked": 0, "queued": 0, "unchanged": 6}
+    assert ProjectLink.objects.count() == 6
+
+
+def test_text_lists_pairs_with_evidence_and_a_summary(ledger):
+    text = _scan("--format", "text")
+    first = text.splitlines()[0].split("\t")
+    assert first[:2] == ["same", "double_report"]
+    assert first[3].startswith(f"#{ledger['p9'].pk} fair-2023 工业机器人项目")
+    assert "investor: names agree after normalisation (澜拓新材料科技)" in text
+    assert text.rstrip().endswith("6 pairs: 4 same, 0 to review")
+
+
+def test_a_mistyped_event_is_one_line(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no event 'nope'"):
+        _scan("--event", "nope")
