@@ -11,8 +11,10 @@ The score of a pair is the sum of its parts (each a weight times a fit, visible 
 pair"); reasons are codes with parameters, put into words where they are shown (reasons.py).
 """
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -194,25 +196,33 @@ def recommend(
         "locations": features.locations.T.tocsr(),
     }
     result: dict[int, list[Match]] = {}
-    for start in range(0, len(rows), block_rows):
-        block = rows[start : start + block_rows]
-        parts = _score_parts(features, transposed, block, weights)
-        substantive = sum(value for name, value in parts.items() if name != "sides")
-        score = substantive + parts["sides"]
-        invalid = (substantive <= 0) | excluded[block].toarray()
-        invalid[np.arange(len(block)), block] = True
-        if not weights.host_pairs:
-            invalid |= features.host[block, None] & features.host[None, :]
-        score[invalid] = -np.inf
-        for offset, row in enumerate(block):
-            best = _top(score[offset], limit)
-            profile = profiles[row]
-            result[profile.id] = [
-                _match(profile, profiles[column], offset, column, parts, score, weights)
-                for column in best
-            ]
-        if progress is not None:
-            progress(min(start + block_rows, len(rows)), len(rows))
+    # Each kept pair makes a few small objects (match, reasons, dicts), none in a cycle: the
+    # cyclic collector would only walk them again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for start in range(0, len(rows), block_rows):
+            block = rows[start : start + block_rows]
+            parts = _score_parts(features, transposed, block, weights)
+            substantive = sum(value for name, value in parts.items() if name != "sides")
+            score = substantive + parts["sides"]
+            invalid = (substantive <= 0) | excluded[block].toarray()
+            invalid[np.arange(len(block)), block] = True
+            if not weights.host_pairs:
+                invalid |= features.host[block, None] & features.host[None, :]
+            score[invalid] = -np.inf
+            for offset, row in enumerate(block):
+                best = _top(score[offset], limit)
+                profile = profiles[row]
+                result[profile.id] = [
+                    _match(profile, profiles[column], offset, column, parts, score, weights)
+                    for column in best
+                ]
+            if progress is not None:
+                progress(min(start + block_rows, len(rows)), len(rows))
+    finally:
+        if collecting:
+            gc.enable()
     return result
 
 
@@ -327,33 +337,41 @@ def reasons_for(profile: Profile, counterpart: Profile, parts: dict[str, float])
         reasons.append(Reason("shared_cooperation_modes", {"modes": modes}))
     if parts.get("sides"):
         reasons.append(Reason("host_meets_visitor", {}))
-    # Strongest first: the order of the parts' values, the reasons' order breaking ties.
-    strength = {
-        "same_industry_class": parts.get("industry", 0),
-        "same_industry_group": parts.get("industry", 0),
-        "same_industry_division": parts.get("industry", 0),
-        "counterpart_offers_what_you_seek": parts.get("seeks_offers", 0),
-        "counterpart_seeks_what_you_offer": parts.get("offers_seeks", 0),
-        "shared_sei": parts.get("sei", 0),
-        "counterpart_in_region_of_interest": parts.get("region_interest", 0),
-        "counterpart_interested_in_your_region": parts.get("interest_in_region", 0),
-        "size_fits": parts.get("size", 0),
-        "shared_cooperation_modes": parts.get("cooperation", 0),
-        "host_meets_visitor": parts.get("sides", 0),
-    }
-    return sorted(reasons, key=lambda reason: -strength[reason.code])
+    # Strongest first: by the value of the part behind each (stable: the order above on ties).
+    return sorted(reasons, key=lambda reason: -parts.get(_PART_OF[reason.code], 0))
+
+
+_PART_OF = {
+    "same_industry_class": "industry",
+    "same_industry_group": "industry",
+    "same_industry_division": "industry",
+    "counterpart_offers_what_you_seek": "seeks_offers",
+    "counterpart_seeks_what_you_offer": "offers_seeks",
+    "shared_sei": "sei",
+    "counterpart_in_region_of_interest": "region_interest",
+    "counterpart_interested_in_your_region": "interest_in_region",
+    "size_fits": "size",
+    "shared_cooperation_modes": "cooperation",
+    "host_meets_visitor": "sides",
+}
+
+
+@lru_cache(maxsize=50_000)
+def _levels(classes: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The groups and divisions of a set of classes."""
+    return frozenset(c[:3] for c in classes), frozenset(c[:2] for c in classes)
 
 
 def _industry_reason(profile: Profile, counterpart: Profile) -> Reason:
-    shared = sorted(profile.industry_classes & counterpart.industry_classes)
+    shared = profile.industry_classes & counterpart.industry_classes
     if shared:
-        return Reason("same_industry_class", {"industry": shared[0]})
-    for size, code in ((3, "same_industry_group"), (2, "same_industry_division")):
-        mine = {c[:size] for c in profile.industry_classes}
-        theirs = {c[:size] for c in counterpart.industry_classes}
-        shared = sorted(mine & theirs)
+        return Reason("same_industry_class", {"industry": min(shared)})
+    for level, code in enumerate(("same_industry_group", "same_industry_division")):
+        shared = (
+            _levels(profile.industry_classes)[level] & _levels(counterpart.industry_classes)[level]
+        )
         if shared:
-            return Reason(code, {"industry": shared[0]})
+            return Reason(code, {"industry": min(shared)})
     raise AssertionError("an industry part without a shared division")
 
 

@@ -81,7 +81,7 @@ class RecommendationRun(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     # Per participant, the best this many counterparts are kept.
-    limit = models.PositiveSmallIntegerField(default=20)
+    limit = models.PositiveSmallIntegerField(default=10)
     participants_done = models.PositiveIntegerField(null=True, blank=True)
     participants_total = models.PositiveIntegerField(null=True, blank=True)
     # The weights the run used, as they were (they may change afterwards).

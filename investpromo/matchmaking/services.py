@@ -91,7 +91,7 @@ def set_match_weights(*, actor, event, via: str = "", **values) -> MatchWeights:
     return weights
 
 
-def start_recommendation_run(*, actor, event, limit: int = 20, via: str = "") -> RecommendationRun:
+def start_recommendation_run(*, actor, event, limit: int = 10, via: str = "") -> RecommendationRun:
     """Queue the computation of all of an event's recommendations for the worker."""
     from investpromo.matchmaking.selectors import event_weights
     from investpromo.matchmaking.tasks import compute_recommendations
@@ -175,14 +175,18 @@ def store_run_results(
 ) -> int:
     """Keep a finished run's recommendations; earlier runs' results of the event go."""
     rows = [
-        Recommendation(
-            run_id=run.pk,
-            participant_id=participant,
-            counterpart_id=match.counterpart,
-            rank=rank,
-            score=match.score,
-            parts=match.parts,
-            reasons=[{"code": r.code, "params": r.params} for r in match.reasons],
+        # bulk.build: a run stores up to 100 rows per participant; Model() costs 25 µs each.
+        bulk.build(
+            Recommendation,
+            {
+                "run_id": run.pk,
+                "participant_id": participant,
+                "counterpart_id": match.counterpart,
+                "rank": rank,
+                "score": match.score,
+                "parts": match.parts,
+                "reasons": [{"code": r.code, "params": r.params} for r in match.reasons],
+            },
         )
         for participant, matches in results.items()
         for rank, match in enumerate(matches, start=1)

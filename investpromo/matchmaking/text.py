@@ -9,6 +9,7 @@ Words every profile uses (提供, 合作, seeking…) are dropped: they would ma
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -97,35 +98,53 @@ def _bigrams(run: str) -> list[str]:
     return grams
 
 
-def shared_phrase(seeks: str, offers: str, *, shortest: int = 2) -> str:
-    """The longest piece of text both say (e.g. 石墨烯), or a shared word: the reason's words."""
-    left = unicodedata.normalize("NFKC", seeks or "").lower()
-    right = unicodedata.normalize("NFKC", offers or "").lower()
+@lru_cache(maxsize=50_000)
+def _runs(text: str) -> tuple[str, ...]:
+    return tuple(_RUN.findall(unicodedata.normalize("NFKC", text or "").lower()))
+
+
+@lru_cache(maxsize=50_000)
+def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str], str]:
+    """The Chinese bigrams and the English words of a text, and the text normalised."""
+    runs = _runs(text)
+    words = frozenset(run for run in runs if run[0].isascii())
+    bigrams = frozenset(
+        run[i : i + 2] for run in runs if not run[0].isascii() for i in range(len(run) - 1)
+    )
+    return bigrams, words, unicodedata.normalize("NFKC", text or "").lower()
+
+
+def shared_phrase(seeks: str, offers: str) -> str:
+    """The longest piece of text both say (e.g. 石墨烯), or a shared word: the reason's words.
+
+    Called for every kept pair of a run, so it walks the shorter text once against the other's
+    cached bigrams instead of searching every substring.
+    """
+    bigrams, words, right = _vocabulary(offers)
     best = ""
-    for run in _RUN.findall(left):
+    for run in _runs(seeks):
         if run[0].isascii():
-            if run in _ENGLISH_STOP or len(run) < 3:
-                continue
-            if re.search(rf"\b{re.escape(run)}\b", right) and len(run) > len(best):
+            if run in words and run not in _ENGLISH_STOP and len(run) >= 3 and len(run) > len(best):
                 best = run
             continue
-        # Longest Chinese piece of this run that the other text contains (texts are short).
-        for size in range(len(run), max(shortest, len(best) + 1) - 1, -1):
-            found = next(
-                (
-                    run[i : i + size]
-                    for i in range(len(run) - size + 1)
-                    if run[i : i + size] in right and not _generic(run[i : i + size])
-                ),
-                None,
-            )
-            if found:
-                best = found
-                break
+        start = 0
+        while start < len(run) - 1:
+            end = start
+            while end < len(run) - 1 and run[end : end + 2] in bigrams:
+                end += 1
+            piece = run[start : end + 1]
+            if end > start and len(piece) > len(best) and not _generic(piece):
+                # Consecutive shared bigrams are nearly always one shared piece; check it.
+                while len(piece) > len(best) and piece not in right:
+                    piece = piece[:-1]
+                if len(piece) > max(1, len(best)) and not _generic(piece):
+                    best = piece
+            start = max(end, start + 1)
     if best:
         return best
     # Matched through the glossary only: name the English word and its Chinese term.
-    for run in _RUN.findall(left + " " + right):
+    left = unicodedata.normalize("NFKC", seeks or "").lower()
+    for run in (*_runs(seeks), *_runs(offers)):
         chinese = GLOSSARY.get(run) or GLOSSARY.get(run.removesuffix("s"))
         if chinese and (chinese in left or chinese in right):
             return f"{run} / {chinese}"

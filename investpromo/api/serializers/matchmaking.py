@@ -27,7 +27,7 @@ class RecommendationQuerySerializer(serializers.Serializer):
 class RunRequestSerializer(JSONTypes, serializers.Serializer):
     """How many counterparts a run keeps per participant."""
 
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=20)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_LIMIT, default=10)
 
 
 class RunSerializer(serializers.Serializer):
