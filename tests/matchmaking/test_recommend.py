@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from investpromo.accounts.models import Profile as AccountProfile
@@ -211,3 +211,13 @@ def test_a_run_whose_worker_stopped_is_shown_failed_and_does_not_block_the_next(
     assert start_recommendation_run(actor=system_user(), event=event).state == "done"
     stuck.refresh_from_db()
     assert (stuck.state, stuck.error_code) == ("failed", "interrupted")
+
+
+def test_weights_are_shown_and_changed_from_the_command_line(event):
+    out = StringIO()
+    call_command("match-weights", "--event", "harbin-2026", "text=6", "host_pairs=true", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert "text                   6.0" in lines and "host_pairs             True" in lines
+    assert MatchWeights.objects.get(event=event).text == 6.0
+    with pytest.raises(CommandError):
+        call_command("match-weights", "--event", "harbin-2026", "speed=1")
