@@ -2,18 +2,23 @@
 
 Found against a running server (SQLite and PostgreSQL): the admin site's own sign-in page
 checked passwords outside the sign-in limits (#12.3), and one officer's `extra` with a lone
-surrogate (or NUL) made every export and the API's project list fail (#12.2).
+surrogate (or NUL) made every export and the API's project list fail (#12.2), and a project
+saved in the admin from a page read before someone else's change wrote that change back (#12.7).
 """
 
+import html
 import json
+import re
 
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from investpromo.accounts.models import Profile
+from investpromo.core.audit import system_user
 from investpromo.core.spreadsheets import csv_cell
 from investpromo.projects.models import Project
+from investpromo.projects.services import update_project
 from tests.api.conftest import PASSWORD, make_user, token_client
 from tests.factories import make_project
 
@@ -117,3 +122,66 @@ def test_12_2_admin_and_viewer_can_still_export_after_an_officer_tried(
     assert b"".join(response.streaming_content if response.streaming else [response.content])
     assert APIClient().get("/api/projects/").status_code == 401  # anonymous: still refused
     assert Project.objects.get(pk=project.pk).extra == {}
+
+
+def _admin_form_data(page: str) -> dict:
+    """The admin change form's fields as the page showed them (what a Save sends back)."""
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag and 'type="submit"' not in tag:
+            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+        elif name and "checked" in tag:
+            data[name.group(1)] = "on"
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', options)
+        data[name] = chosen.group(1) if chosen else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S):
+        data[name] = html.unescape(text).strip()
+    return data
+
+
+@pytest.fixture
+def admin_page_of_project(client):
+    """An administrator's admin change page of a project, read before anyone else changes it."""
+    client.force_login(
+        make_user("chief", role=Profile.Role.ADMINISTRATOR, is_staff=True, superuser=True)
+    )
+    project = make_project(name="哈尔滨测试项目", dest="230103", notes="原备注")
+    url = f"/admin/projects/project/{project.pk}/change/"
+    return (
+        project,
+        url,
+        _admin_form_data(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()),
+    )
+
+
+def test_12_7_a_stale_admin_edit_does_not_overwrite_a_newer_change(client, admin_page_of_project):
+    project, url, form = admin_page_of_project
+    update_project(actor=system_user(), project=project, expected_version=1, notes="官员刚写的备注")
+    form["name"] = "哈尔滨测试项目（管理员改名）"
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "changed by someone else" in response.content.decode()
+    project.refresh_from_db()
+    assert project.notes == "官员刚写的备注" and project.name == "哈尔滨测试项目"
+    assert project.version == 2
+
+
+def test_12_7_an_admin_edit_without_the_version_is_refused(client, admin_page_of_project):
+    project, url, form = admin_page_of_project
+    form.pop("edited_version", None)
+    form["notes"] = "没有版本的修改"
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    project.refresh_from_db()
+    assert project.notes == "原备注" and project.version == 1
+
+
+def test_12_7_a_current_admin_edit_still_saves(client, admin_page_of_project):
+    project, url, form = admin_page_of_project
+    form["notes"] = "管理员的修改"
+    response = client.post(url, form, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.notes == "管理员的修改" and project.version == 2
