@@ -238,13 +238,13 @@ def find_or_create_investor(
     if code:
         existing = Organisation.objects.filter(uscc=code).first()
         if existing is not None:
-            return existing, False
+            return surviving(existing), False
     else:
         existing = (
             Organisation.objects.filter(normalized_name=normalize_key(name)).order_by("id").first()
         )
         if existing is not None:
-            return existing, False
+            return surviving(existing), False
     return (
         create_organisation(
             actor=actor, name=name, uscc=code, home_region=home_region, is_demo=is_demo, via=via
@@ -253,9 +253,18 @@ def find_or_create_investor(
     )
 
 
+def surviving(organisation: Organisation) -> Organisation:
+    """The organisation itself, or the one it was merged into (integrity's merges)."""
+    seen = {organisation.pk}
+    while organisation.merged_into_id and organisation.merged_into_id not in seen:
+        seen.add(organisation.merged_into_id)
+        organisation = Organisation.objects.get(pk=organisation.merged_into_id)
+    return organisation
+
+
 # Below this many organisations a bulk lookup reads them all at once (see InvestorBook).
 PRELOAD_ORGANISATIONS = 20_000
-_FIELDS = ("id", "name", "normalized_name", "aliases", "uscc")
+_FIELDS = ("id", "name", "normalized_name", "aliases", "uscc", "merged_into_id")
 
 
 @dataclass(slots=True)
@@ -268,6 +277,8 @@ class Investor:
     aliases: list
     # The fields of a new organisation, until create_new writes it (a dry run never does).
     new_values: dict | None = None
+    # The organisation this one was merged into; _follow_merges replaces it by that one.
+    merged_into: int | None = None
 
 
 class InvestorBook:
@@ -287,6 +298,9 @@ class InvestorBook:
         self._all_loaded: bool | None = None
         self.pending: list[Investor] = []
         self.added = 0
+        # Keys read from the database since _follow_merges last looked at them.
+        self._read_uscc: list[str] = []
+        self._read_name: list[str] = []
 
     def load(self, wanted: Iterable[tuple[str | None, str]]) -> None:
         """Read the organisations of these (USCC or None, normalised name) pairs not yet known."""
@@ -303,21 +317,24 @@ class InvestorBook:
         size = bulk.in_chunk_size()
         for chunk in bulk.chunks(sorted(codes), size):
             found = {
-                uscc: Investor(pk, name, key, aliases or [])
-                for pk, name, key, aliases, uscc in Organisation.objects.filter(
+                uscc: Investor(pk, name, key, aliases or [], merged_into=merged)
+                for pk, name, key, aliases, uscc, merged in Organisation.objects.filter(
                     uscc__in=chunk
                 ).values_list(*_FIELDS)
             }
             for code in chunk:
                 self.by_uscc[code] = found.get(code)
+            self._read_uscc.extend(chunk)
         for chunk in bulk.chunks(sorted(names), size):
             found_names: dict[str, Investor] = {}
             # Newest first, so the oldest organisation of a name is the one kept.
             query = Organisation.objects.filter(normalized_name__in=chunk).order_by("-id")
-            for pk, name, key, aliases, _ in query.values_list(*_FIELDS):
-                found_names[key] = Investor(pk, name, key, aliases or [])
+            for pk, name, key, aliases, _, merged in query.values_list(*_FIELDS):
+                found_names[key] = Investor(pk, name, key, aliases or [], merged_into=merged)
             for name in chunk:
                 self.by_name[name] = found_names.get(name)
+            self._read_name.extend(chunk)
+        self._follow_merges()
 
     def _load_all(self) -> bool:
         """Read every organisation when there are not many more than the rows to come."""
@@ -326,12 +343,40 @@ class InvestorBook:
         if Organisation.objects.count() > max(self.expected_rows, PRELOAD_ORGANISATIONS):
             return False
         query = Organisation.objects.order_by("-id").values_list(*_FIELDS)
-        for pk, name, key, aliases, uscc in query.iterator(chunk_size=5000):
-            investor = Investor(pk, name, key, aliases or [])
+        for pk, name, key, aliases, uscc, merged in query.iterator(chunk_size=5000):
+            investor = Investor(pk, name, key, aliases or [], merged_into=merged)
             if uscc:
                 self.by_uscc[uscc] = investor
             self.by_name[key] = investor
+            if merged:
+                self._read_name.append(key)
+                if uscc:
+                    self._read_uscc.append(uscc)
+        self._follow_merges()
         return True
+
+    def _follow_merges(self) -> None:
+        """Organisations merged into another stand for that one (its id, names and key)."""
+        # Only what was read since the last call: the books grow with the file.
+        merged = [
+            (book, key, book[key])
+            for book, keys in ((self.by_uscc, self._read_uscc), (self.by_name, self._read_name))
+            for key in keys
+            if book.get(key) is not None and book[key].merged_into
+        ]
+        self._read_uscc, self._read_name = [], []
+        if not merged:
+            return
+        wanted = {investor.merged_into for _, _, investor in merged}
+        survivors = {
+            pk: surviving(organisation)
+            for pk, organisation in Organisation.objects.in_bulk(sorted(wanted)).items()
+        }
+        for book, key, investor in merged:
+            survivor = survivors[investor.merged_into]
+            book[key] = Investor(
+                survivor.pk, survivor.name, survivor.normalized_name, survivor.aliases or []
+            )
 
     def find(self, *, uscc: str | None, key: str) -> Investor | None:
         """The organisation of this USCC (or, without one, this normalised name), if known."""

@@ -121,3 +121,21 @@ def test_a_viewer_cannot_merge(ledger, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", password="x")
     with pytest.raises(PermissionDenied):
         merge_organisations(actor=viewer, survivor=lantuo, merged=written)
+
+
+@pytest.mark.parametrize("preload", [True, False])
+def test_after_a_merge_imports_find_the_survivor(ledger, preload, settings, monkeypatch):
+    from investpromo.core.text import normalize_key
+    from investpromo.orgs import services as org_services
+    from investpromo.orgs.services import InvestorBook, find_or_create_investor
+
+    lantuo, written, _ = ledger["orgs"]
+    merge_organisations(actor=system_user(), survivor=lantuo, merged=written)
+    found, created = find_or_create_investor(actor=system_user(), name=written.name)
+    assert (found, created) == (lantuo, False)
+    monkeypatch.setattr(org_services, "PRELOAD_ORGANISATIONS", 100 if preload else 0)
+    book = InvestorBook(expected_rows=0)
+    key = normalize_key(written.name)
+    book.load([(None, key)])
+    investor = book.find(uscc=None, key=key)
+    assert (investor.pk, investor.normalized_name) == (lantuo.pk, lantuo.normalized_name)
