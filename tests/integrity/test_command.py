@@ -78,3 +78,33 @@ def test_a_mistyped_event_is_one_line(db):
 
     with pytest.raises(CommandError, match="no event 'nope'"):
         _scan("--event", "nope")
+
+
+def test_suggest_merge_and_unmerge_from_the_command_line(ledger):
+    from investpromo.projects.models import Project
+    from tests.factories import make_org
+
+    lantuo, written, _ = ledger["orgs"]
+    make_org("澜拓新材")  # the short name, listed once (home: Shenzhen)
+    make_org("澜拓新材料科技（宁波）有限公司", home="330200")  # same core, other province
+    out = StringIO()
+    call_command("integrity", "suggest", "--format", "json", stdout=out)
+    found = {
+        tuple(o["name"] for o in s["organisations"]): s["decision"]
+        for s in json.loads(out.getvalue())["suggestions"]
+    }
+    assert found == {
+        ("深圳市澜拓新材料科技有限公司", "澜拓新材料科技(深圳)有限公司"): "same",
+        ("深圳市澜拓新材料科技有限公司", "澜拓新材"): "review",
+        ("深圳市澜拓新材料科技有限公司", "澜拓新材料科技(宁波)有限公司"): "review",
+        ("澜拓新材料科技(深圳)有限公司", "澜拓新材"): "review",
+        ("澜拓新材料科技(深圳)有限公司", "澜拓新材料科技(宁波)有限公司"): "review",
+        # 澜拓新材 is at home in Shenzhen (make_org's default): no abbreviation of a Ningbo firm.
+    }
+    out = StringIO()
+    call_command("integrity", "merge", str(lantuo.pk), str(written.pk), stdout=out)
+    assert out.getvalue().startswith("Merge ")
+    assert Project.objects.get(pk=ledger["p2"].pk).investor_id == lantuo.pk
+    merge_id = out.getvalue().split()[1].rstrip(":")
+    call_command("integrity", "unmerge", merge_id, stdout=StringIO())
+    assert Project.objects.get(pk=ledger["p2"].pk).investor_id == written.pk

@@ -1,10 +1,21 @@
-"""`investpromo integrity scan`: find records of the ledger that are one project."""
+"""`investpromo integrity scan|suggest|merge|unmerge`: one project, one enterprise.
+
+scan: records of the ledger that are one project; suggest: organisations that look like one
+enterprise; merge/unmerge: make two organisations one, or undo that.
+"""
 
 import json
 
+from investpromo.core.errors import NotFound
 from investpromo.core.management.base import InvestPromoCommand
-from investpromo.integrity.selectors import pairs_as_json, scan_ledger
-from investpromo.integrity.services import apply_scan
+from investpromo.integrity.models import OrganisationMerge
+from investpromo.integrity.selectors import (
+    pairs_as_json,
+    scan_ledger,
+    suggest_organisation_merges,
+)
+from investpromo.integrity.services import apply_scan, merge_organisations, unmerge_organisations
+from investpromo.orgs.models import Organisation
 
 
 class Command(InvestPromoCommand):
@@ -23,8 +34,55 @@ class Command(InvestPromoCommand):
             help="link the `same` pairs and queue the `review` ones for a person",
         )
         scan.add_argument("--format", choices=["json", "text"], default="json")
+        suggest = sub.add_parser("suggest", help="organisations that look like one enterprise")
+        suggest.add_argument("--format", choices=["json", "text"], default="json")
+        merge = sub.add_parser("merge", help="merge one organisation into another")
+        merge.add_argument("survivor", type=int, help="id of the organisation that stays")
+        merge.add_argument("merged", type=int, help="id of the organisation merged into it")
+        unmerge = sub.add_parser("unmerge", help="undo a merge")
+        unmerge.add_argument("merge", type=int, help="id of the merge (printed by merge)")
 
     def handle(self, *args, **options):
+        action = options["action"]
+        if action == "suggest":
+            return self._suggest(options)
+        if action == "merge":
+            merge = merge_organisations(
+                actor=self.actor(options),
+                survivor=_organisation(options["survivor"]),
+                merged=_organisation(options["merged"]),
+                via="cli",
+            )
+            self.stdout.write(
+                f"Merge {merge.pk}: {merge.merged} into {merge.survivor}; moved "
+                f"{len(merge.projects)} projects, {len(merge.co_investments)} co-investments"
+            )
+            return None
+        if action == "unmerge":
+            merge = OrganisationMerge.objects.filter(pk=options["merge"]).first()
+            if merge is None:
+                raise NotFound(f"no merge {options['merge']}", field="merge")
+            unmerge_organisations(actor=self.actor(options), merge=merge, via="cli")
+            self.stdout.write(f"Merge {merge.pk} undone")
+            return None
+        return self._scan(options)
+
+    def _suggest(self, options):
+        suggestions = suggest_organisation_merges()
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps({"suggestions": suggestions}, ensure_ascii=False, indent=2)
+            )
+            return
+        for item in suggestions:
+            a, b = item["organisations"]
+            self.stdout.write(
+                f"{item['decision']}\t#{a['id']} {a['name']}\t#{b['id']} {b['name']}\t"
+                + "; ".join(item["evidence"])
+            )
+        self.stdout.write(f"{len(suggestions)} suggestions")
+
+    def _scan(self, options):
         pairs = scan_ledger(event_slug=options.get("event"))
         applied = None
         if options["apply"]:
@@ -53,3 +111,10 @@ class Command(InvestPromoCommand):
                 f"already linked {applied['unchanged']}"
             )
         self.stdout.write(summary)
+
+
+def _organisation(pk: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise NotFound(f"no organisation {pk}")
+    return organisation
