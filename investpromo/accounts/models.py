@@ -20,6 +20,9 @@ class Profile(models.Model):
     regions = models.ManyToManyField(
         "geo.Region", blank=True, related_name="+", verbose_name=_("regions")
     )
+    # Set when an administrator gave the password (a new account, a reset): the web asks the
+    # user to choose their own before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user profile")

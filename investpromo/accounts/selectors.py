@@ -68,3 +68,8 @@ def get_account_by_username(username: str) -> Account:
             code="no_user",
         )
     return _account(user)
+
+
+def must_change_password(user) -> bool:
+    """Whether the user still signs in with a password an administrator gave them."""
+    return Profile.objects.filter(user=user, must_change_password=True).exists()

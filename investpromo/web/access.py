@@ -5,9 +5,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from investpromo.accounts.permissions import Role, role_of, scope_prefixes
+from investpromo.accounts.sessions import has_temporary_password
 from investpromo.core.errors import NotFound, PermissionDenied
 
 
@@ -57,10 +58,14 @@ def forbidden(request, message: str):
 
 
 def web_view(view):
-    """Require login; turn a service's PermissionDenied into 403 and NotFound into 404."""
+    """Require login (and a password of one's own); a service's PermissionDenied is a 403 and
+    NotFound a 404."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if has_temporary_password(request):
+            # Signed in with a one-time password: their own password comes first.
+            return redirect("web:password_change")
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as error:

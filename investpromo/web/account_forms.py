@@ -46,3 +46,37 @@ class NewAccountForm(AccountForm):
         help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
     )
     field_order = ["username", "role", "regions", "email"]
+
+
+class PasswordChangeForm(forms.Form):
+    """The current password and a new one, typed twice."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 8 characters, not only digits, not a common password and not like your "
+            "username."
+        ),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data
+
+    def add_service_error(self, error) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)

@@ -11,6 +11,7 @@ from investpromo.web.views import (
     followup,
     imports,
     lookups,
+    password,
     places,
     projects,
     snapshots,
@@ -90,6 +91,7 @@ urlpatterns = [
     path("lookup/regions/", lookups.region_lookup, name="region_lookup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", password.password_change, name="password_change"),
     # Django's set_language: the switch must work on the login page too, so it needs no login.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

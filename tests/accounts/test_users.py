@@ -9,9 +9,10 @@ from rest_framework.authtoken.models import Token
 
 from investpromo.accounts.models import Profile
 from investpromo.accounts.permissions import role_of
-from investpromo.accounts.selectors import list_accounts
+from investpromo.accounts.selectors import list_accounts, must_change_password
 from investpromo.accounts.services import issue_api_token
 from investpromo.accounts.services.users import (
+    change_own_password,
     change_user,
     create_user,
     deactivate_user,
@@ -279,3 +280,32 @@ def test_user_mistakes_are_one_line_exit_2(admin, argv, says):
     with pytest.raises(CommandError) as error:
         call_command("user", *argv)
     assert error.value.returncode == 2 and says in str(error.value)
+
+
+def test_a_given_password_must_be_replaced_and_the_change_is_logged(admin, officer):
+    assert officer.profile.must_change_password
+    password = reset_password(actor=admin, user=officer)
+    with pytest.raises(UserError) as refused:
+        change_own_password(actor=officer, old_password="wrong", new_password="x")
+    assert (refused.value.code, refused.value.field) == ("wrong_password", "old_password")
+    with pytest.raises(UserError) as refused:
+        change_own_password(actor=officer, old_password=password, new_password=password)
+    assert refused.value.code == "same_password"
+    with pytest.raises(UserError) as refused:
+        change_own_password(actor=officer, old_password=password, new_password="12345678")
+    assert refused.value.code == "weak_password"
+    assert must_change_password(officer)
+    change_own_password(
+        actor=officer, old_password=password, new_password="my-own-long-phrase", via="web"
+    )
+    assert not must_change_password(officer)
+    assert authenticate(username="daqing", password="my-own-long-phrase") is not None
+    entry = log_of(officer)[-1]
+    assert (entry.user, entry.after, entry.source) == (
+        officer,
+        {"password": "changed by its user"},
+        "web: password changed",
+    )
+    # An administrator's reset makes it a given password again.
+    reset_password(actor=admin, user=officer)
+    assert must_change_password(officer)

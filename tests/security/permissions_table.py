@@ -240,6 +240,11 @@ TABLE = {
     "web:progress_import_problems": row(Call("GET", (LOGIN, 403, 404, 200, 200))),
     # Signed in already: on to the dashboard.
     "web:login": row(Call("GET", (200, 302, 302, 302, 302))),
+    # One's own password: anyone signed in (an empty form shows its errors).
+    "web:password_change": row(
+        Call("GET", WEB_READ),
+        Call("POST", WEB_READ, {}, form=True),
+    ),
     "web:logout": row(Call("POST", (302, 302, 302, 302, 302), {}, form=True)),
     "web:set_language": row(Call("POST", (302, 302, 302, 302, 302), {"language": "en"}, form=True)),
     # --- API -----------------------------------------------------------------------------------

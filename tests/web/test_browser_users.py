@@ -98,9 +98,23 @@ def test_an_administrator_adds_an_officer_who_signs_in_and_is_deactivated(
     expect(row).to_contain_text("从未登录")
     page.screenshot(path=screenshot_dir / "users-04-list-zh.png", full_page=True)
 
-    # The officer signs in with it, in another browser session.
+    # The officer signs in with it, in another browser session, and must choose a password.
     officer = context.browser.new_context(locale="zh-CN").new_page()
-    sign_in(officer, site, "mdj-officer", password)
+    officer.goto(f"{site}/accounts/login/")
+    officer.fill("#id_username", "mdj-officer")
+    officer.fill("#id_password", password)
+    officer.click("form.form button[type=submit]")
+    officer.wait_for_url(f"{site}/accounts/password/")
+    expect(officer.locator("[data-password-required]")).to_be_visible()
+    officer.goto(f"{site}/projects/")
+    officer.wait_for_url(f"{site}/accounts/password/")
+    officer.fill("#id_old_password", password)
+    officer.fill("#id_new_password", "mudanjiang-own-phrase")
+    officer.fill("#id_new_password_again", "mudanjiang-own-phrase")
+    officer.screenshot(path=screenshot_dir / "users-05-first-sign-in-zh.png", full_page=True)
+    officer.click("form.form button[type=submit]")
+    officer.wait_for_url(f"{site}/")
+    expect(officer.locator(".messages")).to_contain_text("密码已修改")
     expect(officer.locator(".userbox")).to_contain_text("招商专员")
     officer.context.close()
 

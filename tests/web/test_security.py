@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -136,6 +137,12 @@ def every_record(admin_user, admin_client):
         "web:progress_import_problems": {"pk": progress_job.pk},
         "web:evidence_download": {"pk": evidence.pk},
         "web:snapshot_detail": {"pk": snapshot.pk},
+        "web:event_edit": {"slug": event.slug},
+        # The user pages, on the signed-in administrator's own account.
+        **{
+            f"web:user_{page}": {"pk": get_user_model().objects.get(username="admin").pk}
+            for page in ("edit", "deactivate", "reactivate", "password")
+        },
     }
 
 

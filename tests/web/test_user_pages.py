@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from investpromo.accounts.permissions import role_of
@@ -200,3 +201,39 @@ def test_region_suggestions_are_json_for_anyone_signed_in(viewer_client, client)
     first = response.json()["results"][0]
     assert first == {"code": "230600", "name": "大庆市", "full_name": "黑龙江省大庆市", "level": 2}
     assert viewer_client.get(reverse("web:region_lookup")).json() == {"results": []}
+
+
+def test_signing_in_with_a_one_time_password_asks_for_a_new_one_first(admin_client):
+    client = Client()  # admin_client is the test's `client`, signed in already
+    response = admin_client.post(
+        reverse("web:user_create"), {"username": "fresh", "role": "viewer", "regions": ""}
+    )
+    password = one_time_password(response.content.decode())
+    response = client.post(
+        reverse("web:login"), {"username": "fresh", "password": password}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("web:password_change")
+    assert "data-password-required" in response.content.decode()
+    assert client.get(reverse("web:project_list"))["Location"] == reverse("web:password_change")
+    response = client.post(
+        reverse("web:password_change"),
+        {
+            "old_password": password,
+            "new_password": "a-phrase-of-my-own",
+            "new_password_again": "a-phrase-of-my-own",
+        },
+    )
+    assert response["Location"] == reverse("web:dashboard")
+    # Still signed in, now free to use the site.
+    assert client.get(reverse("web:project_list")).status_code == 200
+    assert authenticate(username="fresh", password="a-phrase-of-my-own") is not None
+
+
+def test_the_password_page_says_what_is_wrong(viewer_client):
+    response = viewer_client.post(
+        reverse("web:password_change"),
+        {"old_password": "nope", "new_password": "abc", "new_password_again": "abd"},
+    )
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "两次输入的新密码不一致" in html

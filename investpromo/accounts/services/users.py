@@ -14,7 +14,7 @@ must do it, so a slip of the mouse cannot lock its author out).
 import re
 import secrets
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -202,7 +202,7 @@ def create_user(
         user = get_user_model().objects.create_user(
             username=username, email=email, password=password
         )
-        profile = Profile.objects.create(user=user, role=role)
+        profile = Profile.objects.create(user=user, role=role, must_change_password=True)
         _apply_role(user, profile, role, regions)
         _record(actor, user, None, via=via, what="user created")
     return user, password
@@ -286,6 +286,11 @@ def reset_password(*, actor, user, via: str = "") -> str:
         # The password-change signal revokes the user's API token (audited there).
         user.set_password(password)
         user.save(update_fields=["password"])
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={"must_change_password": True},
+            create_defaults={"role": _role(user, None), "must_change_password": True},
+        )
         record_change(
             actor=actor,
             instance=user,
@@ -295,6 +300,42 @@ def reset_password(*, actor, user, via: str = "") -> str:
             source=f"{via}: password reset" if via else "password reset",
         )
     return password
+
+
+def change_own_password(*, actor, old_password: str, new_password: str, via: str = "") -> None:
+    """A user replaces their password (the one-time one, or any) with one they chose."""
+    with transaction.atomic():
+        user = _lock(actor)
+        if not user.check_password(old_password):
+            raise UserError(
+                _("The current password is not right."),
+                field="old_password",
+                code="wrong_password",
+            )
+        if new_password == old_password:
+            raise UserError(
+                _("Choose a new password, not the current one again."),
+                field="new_password",
+                code="same_password",
+            )
+        try:
+            password_validation.validate_password(new_password, user)
+        except ValidationError as error:
+            raise UserError(
+                " ".join(error.messages), field="new_password", code="weak_password"
+            ) from None
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        Profile.objects.filter(user=user).update(must_change_password=False)
+        record_change(
+            actor=user,
+            instance=user,
+            action=ChangeLog.Action.UPDATE,
+            before={"password": "set"},
+            after={"password": "changed by its user"},
+            source=f"{via}: password changed" if via else "password changed",
+        )
+    actor.password = user.password  # the caller's copy, for its session's hash
 
 
 def parse_region_list(text: str) -> list[str]:
