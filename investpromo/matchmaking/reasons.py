@@ -74,6 +74,15 @@ class Names:
         name = self._industries.get(code)
         return f"{code} {name}" if name else code
 
+    def preload_regions(self, codes) -> None:
+        """Read the names of many regions in one query (before wording many reasons)."""
+        from investpromo.geo.models import Region
+
+        missing = set(codes) - set(self._regions)
+        if missing:
+            rows = Region.objects.filter(pk__in=missing).values_list("code", "name", "name_en")
+            self._regions.update({code: (name, name_en) for code, name, name_en in rows})
+
     def region(self, code: str) -> str:
         if code not in self._regions:
             from investpromo.geo.models import Region

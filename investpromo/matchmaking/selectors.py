@@ -241,6 +241,13 @@ def participant_recommendations(participant, *, limit: int = 10, fresh: bool = F
             only=[participant.pk],
         )[participant.pk]
         rows = [(m.counterpart, m.score, m.parts, m.reasons) for m in matches]
+    names.preload_regions(
+        reason.params[key]
+        for row in rows
+        for reason in row[3]
+        for key in ("region", "counterpart_region")
+        if key in reason.params
+    )
     counterpart_names = dict(
         Participant.objects.filter(pk__in=[row[0] for row in rows]).values_list("id", "name")
     )

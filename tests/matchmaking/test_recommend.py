@@ -221,3 +221,14 @@ def test_weights_are_shown_and_changed_from_the_command_line(event):
     assert MatchWeights.objects.get(event=event).text == 6.0
     with pytest.raises(CommandError):
         call_command("match-weights", "--event", "harbin-2026", "speed=1")
+
+
+def test_stored_recommendations_are_shown_in_a_fixed_number_of_queries(
+    event, django_assert_max_num_queries
+):
+    start_recommendation_run(actor=system_user(), event=event)
+    # The latest run, the stored rows, the pairs excluded since, the counterparts' names, and
+    # the names behind the reasons' codes (industries, regions: one query each).
+    with django_assert_max_num_queries(6):
+        shown = participant_recommendations(event.seeker)
+    assert shown[0].participant == event.park.pk
