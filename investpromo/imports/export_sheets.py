@@ -146,6 +146,21 @@ def write_info_sheet(workbook, *, filters, count: int, exported_at: dt.datetime,
             )
 
 
+def _choice_labels(field) -> dict:
+    """A choice field's values and labels, option groups flattened."""
+    labels: dict = {}
+    choices = getattr(field, "choices", None)
+    # Compared with None, never tested for truth: callable choices have no length.
+    if choices is None:
+        return labels
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            labels.update({str(inner): text for inner, text in label})
+        else:
+            labels[str(value)] = label
+    return labels
+
+
 def filters_used(project_filter) -> list[tuple[str, str]]:
     """The filled-in filters of a ledger FilterSet as (label, value shown), sort left out."""
     if not project_filter.is_bound or not project_filter.form.is_valid():
@@ -156,12 +171,11 @@ def filters_used(project_filter) -> list[tuple[str, str]]:
         value = form.cleaned_data.get(name)
         if name == "sort" or value in (None, "", [], ()):
             continue
-        choices = dict(getattr(field, "choices", ()) or ())
-        if name in ("destination", "origin") and hasattr(value, "code"):
+        if hasattr(value, "code") and hasattr(value, "name"):  # a region
             shown = f"{value.name} ({value.code})"
-        elif choices and not hasattr(value, "pk"):
-            shown = str(choices.get(value, value))
-        else:
+        elif hasattr(value, "pk"):  # an event
             shown = str(value)
-        used.append((field.label, shown))
+        else:
+            shown = str(_choice_labels(field).get(str(value), value))
+        used.append((str(field.label), shown))
     return used

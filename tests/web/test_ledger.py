@@ -197,3 +197,19 @@ def test_export_writes_the_filtered_rows_as_an_importable_list(admin_client, led
     }
     assert info["落地地"] == "哈尔滨市 (230100)"
     assert info["项目数"] == 2 and info["导出时间"].startswith(str(timezone.localdate()))
+
+
+def test_export_names_every_filter_used_in_the_users_language(admin_client, ledger):
+    query = "sei=any&agreement=contract&stage=from_started&value_min=1000&q=项目&sort=-value"
+    url = f"{reverse('web:project_export')}?{query}"
+    for language, sheet, expected in (
+        ("zh-hans", "导出说明", {"战新产业", "协议类型", "进展阶段"}),
+        ("en", "Export information", {"SEI industry", "Agreement type", "Progress stage"}),
+    ):
+        response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = [row for row in workbook[sheet].iter_rows(values_only=True) if row and row[0]]
+        filters = {row[0].strip(): row[1] for row in rows if row[0].startswith("  ")}
+        assert expected <= set(filters), filters
+        assert len(filters) == 5  # sort is how, not which: left out

@@ -1,14 +1,23 @@
 """Events: the list, and each event's report page."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from investpromo.events.selectors import get_event
 from investpromo.followup.selectors import followthrough
-from investpromo.projects.selectors import SORTS, LedgerRows, events_with_totals
+from investpromo.projects.selectors import (
+    SORTS,
+    LedgerRows,
+    events_with_totals,
+    with_list_related,
+)
 from investpromo.reports import docx as bulletin_documents
 from investpromo.reports.bulletin import bulletin
 from investpromo.web.access import abilities, page, web_view
@@ -17,6 +26,9 @@ from investpromo.web.followthrough import event_snapshots, followthrough_figures
 from investpromo.web.followup_forms import AsOfForm, SnapshotForm
 
 PAGE_SIZE = 50
+# Projects a printed event page lists in full; beyond this the print says how many are left
+# out and where to get them (the export), rather than printing a book.
+PRINT_LIMIT = 1000
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -47,6 +59,13 @@ def event_bulletin_docx(request, slug):
     return response
 
 
+def _bulletin_url(event, as_of) -> str:
+    """The Word bulletin in the page's language, with the page's as-of date."""
+    lang = "en" if get_language() == "en" else "zh"
+    url = reverse("web:event_bulletin", args=[event.slug])
+    return f"{url}?{urlencode({'lang': lang, 'as_of': as_of.isoformat()})}"
+
+
 def render_event(request, event, *, snapshot_form=None):
     """The event's page; `snapshot_form` is the snapshot form being corrected, if any."""
     as_of_form = AsOfForm(request.GET or None)
@@ -60,7 +79,8 @@ def render_event(request, event, *, snapshot_form=None):
     # The same text as `investpromo report --event SLUG --as-of DATE --format text`.
     summary = {**data["summary"], "event": {"is_example_data": event.is_demo}, "followthrough": ft}
     bulletins = {"zh": bulletin(summary, lang="zh"), "en": bulletin(summary, lang="en")}
-    paginator = Paginator(LedgerRows(projects.order_by(*SORTS["-value"])), PAGE_SIZE)
+    ranked = projects.order_by(*SORTS["-value"])
+    paginator = Paginator(LedgerRows(ranked), PAGE_SIZE)
     # The summary already counted the projects: spare the paginator its COUNT query.
     paginator.count = data["summary"]["projects"]
     is_administrator = abilities(request).is_administrator
@@ -77,6 +97,15 @@ def render_event(request, event, *, snapshot_form=None):
             "bulletins": bulletins,
             "bulletin_first": "en" if get_language() == "en" else "zh",
             "page_obj": paginator.get_page(request.GET.get("page")),
+            # The printed page lists every project (up to PRINT_LIMIT), not the screen's page.
+            # One query with its joins (LedgerRows' id-first paging pays off only deep down).
+            "print_projects": (
+                with_list_related(ranked)[:PRINT_LIMIT] if data["summary"]["projects"] else []
+            ),
+            "print_left_out": max(data["summary"]["projects"] - PRINT_LIMIT, 0),
+            "printed_at": timezone.localtime(),
+            "export_absolute_url": request.build_absolute_uri(export_url(scope)),
+            "bulletin_url": _bulletin_url(event, as_of),
             "export_url": export_url(scope),
             "snapshots": event_snapshots(event),
             "snapshot_form": snapshot_form if is_administrator else None,

@@ -5,6 +5,21 @@
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // The time printed, in the page margin (print.css) and under the title: set when printing
+  // starts, so a page left open prints the time it is printed, not the time it was loaded.
+  function markPrinted() {
+    var now = new Date();
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    var stamp = now.getFullYear() + "-" + two(now.getMonth() + 1) + "-" + two(now.getDate()) +
+      " " + two(now.getHours()) + ":" + two(now.getMinutes());
+    document.querySelectorAll("[data-printed-at]").forEach(function (node) {
+      node.textContent = stamp;
+      document.documentElement.style.setProperty(
+        "--printed-at", JSON.stringify(node.getAttribute("data-printed-label") + ": " + stamp));
+    });
+  }
+  markPrinted();
+  window.addEventListener("beforeprint", markPrinted);
   var dataNode = document.getElementById("chart-data");
   if (!dataNode || typeof echarts === "undefined") { return; }
   var charts = JSON.parse(dataNode.textContent);
@@ -106,6 +121,12 @@
   });
 
   window.addEventListener("resize", function () { instances.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { instances.forEach(function (c) { c.resize(); }); });
+  function fitAll() { instances.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("beforeprint", fitAll);
+  // Once the paper's layout applies (the print preview, or print emulation), each chart is
+  // redrawn at its box's width on paper.
+  var printing = window.matchMedia("print");
+  if (printing.addEventListener) { printing.addEventListener("change", fitAll); }
+  else if (printing.addListener) { printing.addListener(fitAll); }
   document.documentElement.setAttribute("data-charts-ready", String(instances.length));
 })();
