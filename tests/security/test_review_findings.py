@@ -3,7 +3,8 @@
 Found against a running server (SQLite and PostgreSQL): the admin site's own sign-in page
 checked passwords outside the sign-in limits (#12.3), and one officer's `extra` with a lone
 surrogate (or NUL) made every export and the API's project list fail (#12.2), and a project
-saved in the admin from a page read before someone else's change wrote that change back (#12.7).
+saved in the admin from a page read before someone else's change wrote that change back (#12.7);
+an officer could mark an organisation as the demo's example data through the API (#12.8).
 """
 
 import html
@@ -17,6 +18,7 @@ from rest_framework.test import APIClient
 from investpromo.accounts.models import Profile
 from investpromo.core.audit import system_user
 from investpromo.core.spreadsheets import csv_cell
+from investpromo.orgs.models import Organisation
 from investpromo.projects.models import Project
 from investpromo.projects.services import update_project
 from tests.api.conftest import PASSWORD, make_user, token_client
@@ -185,3 +187,21 @@ def test_12_7_a_current_admin_edit_still_saves(client, admin_page_of_project):
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.notes == "管理员的修改" and project.version == 2
+
+
+def test_12_8_an_officer_cannot_mark_an_organisation_as_example_data():
+    officer = make_user("harbin-officer", role=Profile.Role.OFFICER, regions=["230100"])
+    officer_api = token_client(officer)
+    created = officer_api.post(
+        "/api/organisations/", {"name": "哈尔滨真实企业", "is_demo": True}, format="json"
+    )
+    assert created.status_code == 201 and created.json()["is_demo"] is False
+    organisation = Organisation.objects.get(pk=created.json()["id"])
+    assert organisation.is_demo is False
+    # Its creator may change it (nothing uses it), but not into example data.
+    changed = officer_api.patch(
+        f"/api/organisations/{organisation.pk}/", {"is_demo": True}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["is_demo"] is False
+    organisation.refresh_from_db()
+    assert organisation.is_demo is False

@@ -16,7 +16,9 @@ class OrganisationSerializer(JSONTypes, serializers.ModelSerializer):
         child=serializers.CharField(max_length=200), required=False, max_length=100
     )
     home_region = RegionField(required=False, allow_null=True)
-    is_demo = JSONBooleanField(required=False)
+    # The demo loader's mark, shown as "example data" on the organisation's page: read-only
+    # here, as a project's is (an officer could otherwise mark a real enterprise as invented).
+    is_demo = JSONBooleanField(read_only=True)
 
     class Meta:
         model = Organisation
@@ -31,6 +33,6 @@ class OrganisationSerializer(JSONTypes, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        read_only_fields = ["id", "is_demo", "created_at", "updated_at"]
         # The service allows 200 characters.
         extra_kwargs = {"name": {"max_length": 200}}
