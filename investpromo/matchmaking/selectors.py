@@ -54,16 +54,19 @@ def _pairs(field, participants) -> dict[int, set]:
     return linked
 
 
-def _to_cny(amount: Decimal | None, currency: str, event) -> float | None:
+def _to_cny(amount: Decimal | None, currency: str, event, rates: dict) -> float | None:
     if amount is None:
         return None
-    if (currency or "CNY").upper() == "CNY":
+    currency = (currency or "CNY").upper()
+    if currency == "CNY":
         return float(amount)
-    from investpromo.projects.rates import rate_on
+    if currency not in rates:
+        from investpromo.projects.rates import rate_on
 
-    rate = rate_on(currency.upper(), event.start_date)
+        rate = rate_on(currency, event.start_date)
+        rates[currency] = rate.cny_per_unit if rate is not None else None
     # Without a rate the range says nothing comparable: treated as not given.
-    return float(amount * rate.cny_per_unit) if rate is not None else None
+    return float(amount * rates[currency]) if rates[currency] is not None else None
 
 
 def event_profiles(event) -> list[Profile]:
@@ -89,6 +92,7 @@ def event_profiles(event) -> list[Profile]:
         "cooperation_modes",
     )
     profiles = []
+    rates: dict = {}  # currency -> CNY per unit on the event's first day (one query each)
     for pid, name, side, offers, seeks, region, low, high, currency, modes in rows.iterator(
         chunk_size=2000
     ):
@@ -103,8 +107,8 @@ def event_profiles(event) -> list[Profile]:
                 industry_classes=frozenset(classes.get(pid, ())),
                 region_path=_path(region, parents),
                 regions_of_interest=frozenset(interests.get(pid, ())),
-                size_min=_to_cny(low, currency, event),
-                size_max=_to_cny(high, currency, event),
+                size_min=_to_cny(low, currency, event, rates),
+                size_max=_to_cny(high, currency, event, rates),
                 cooperation_modes=frozenset(modes or ()),
             )
         )

@@ -1,6 +1,7 @@
 """Recommendations from an event's stored participants: selector, run (job), command, rules."""
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -232,3 +233,21 @@ def test_stored_recommendations_are_shown_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         shown = participant_recommendations(event.seeker)
     assert shown[0].participant == event.park.pk
+
+
+def test_ranges_in_another_currency_count_in_cny_at_the_events_rate(event):
+    from investpromo.projects.rates import set_exchange_rate
+
+    set_exchange_rate(
+        actor=system_user(), currency="USD", cny_per_unit="7.1", date=event.start_date
+    )
+    Participant.objects.filter(pk=event.battery.pk).update(
+        investment_min=Decimal("1000"), investment_max=Decimal("2000"), investment_currency="USD"
+    )
+    Participant.objects.filter(pk=event.exchange.pk).update(
+        investment_min=Decimal("5"), investment_currency="EUR"
+    )
+    by_id = {profile.id: profile for profile in event_profiles(event)}
+    assert (by_id[event.battery.pk].size_min, by_id[event.battery.pk].size_max) == (7100.0, 14200.0)
+    # No euro rate on that day: the range says nothing comparable.
+    assert by_id[event.exchange.pk].size_min is None
