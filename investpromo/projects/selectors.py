@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investpromo.core.errors import NotFound, UserError
 from investpromo.events.models import Event
-from investpromo.followup.models import STAGE_ORDER, ProgressStep, Stage
+from investpromo.followup.models import STAGE_ORDER, ProgressStep, ProjectState, Stage
 from investpromo.geo.models import Region
 from investpromo.geo.resolver import resolve_region
 from investpromo.orgs.models import Organisation
@@ -32,7 +32,9 @@ SORTS = {
     "name": ("normalized_name", "id"),
     "-name": ("-normalized_name", "-id"),
     "investor": ("investor__normalized_name", "id"),
+    "-investor": ("-investor__normalized_name", "-id"),
     "destination": ("destination_region_id", "id"),
+    "-destination": ("-destination_region_id", "-id"),
 }
 DEFAULT_SORT = "-date"
 SORT_CHOICES = [
@@ -42,8 +44,27 @@ SORT_CHOICES = [
     ("value", _("Smallest value first")),
     ("name", _("Project name")),
     ("investor", _("Investor name")),
+    ("-investor", _("Investor name, Z to A")),
     ("destination", _("Destination code")),
+    ("-destination", _("Destination code, descending")),
+    ("-name", _("Project name, Z to A")),
 ]
+# The units the ledger shows and filters amounts in (?unit=); without one, the language's own
+# (万元 in Chinese, million yuan in English) in the table and a readable total.
+AMOUNT_UNITS = {
+    "yuan": (Decimal(1), _("yuan")),
+    "wan": (Decimal(10_000), _("10,000 yuan (万元)")),
+    "million": (Decimal(1_000_000), _("million yuan")),
+    "yi": (Decimal(100_000_000), _("100 million yuan (亿元)")),
+}
+
+
+def default_amount_unit() -> str:
+    """万元 in Chinese, million yuan in English: the table unit when none is chosen."""
+    from django.utils.translation import get_language
+
+    return "wan" if (get_language() or "zh").startswith("zh") else "million"
+
 
 # The models' choice labels are English only; these are the ones the interface translates.
 AGREEMENT_LABELS = {
@@ -206,11 +227,17 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Agreement type"),
         empty_label=_("All"),
     )
+    unit = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (_divisor, label) in AMOUNT_UNITS.items()],
+        method="filter_unit",
+        label=_("Amounts in"),
+        empty_label=_("Default (万元 / million yuan)"),
+    )
     value_min = django_filters.NumberFilter(
-        field_name="value_cny", lookup_expr="gte", label=_("Value from (yuan)"), min_value=0
+        method="filter_value_min", label=_("Value from"), min_value=0
     )
     value_max = django_filters.NumberFilter(
-        field_name="value_cny", lookup_expr="lte", label=_("Value to (yuan)"), min_value=0
+        method="filter_value_max", label=_("Value to"), min_value=0
     )
     signed_from = django_filters.DateFilter(
         field_name="signing_date",
@@ -253,6 +280,28 @@ class ProjectFilter(django_filters.FilterSet):
         if value == SEI_NONE:
             return qs.filter(sei_status=Project.SEIStatus.NOT_SEI)
         return qs.filter(sei_industry_id=int(value))
+
+    @property
+    def unit_key(self) -> str:
+        """The unit amounts are shown and typed in: the one chosen, else the language's."""
+        chosen = (
+            self.form.cleaned_data.get("unit") if self.is_bound and self.form.is_valid() else ""
+        )
+        return chosen or default_amount_unit()
+
+    @property
+    def unit_chosen(self) -> bool:
+        return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("unit"))
+
+    def filter_unit(self, qs, name, value):
+        # Only how amounts read; the bounds below take it into account.
+        return qs
+
+    def filter_value_min(self, qs, name, value):
+        return qs.filter(value_cny__gte=value * AMOUNT_UNITS[self.unit_key][0])
+
+    def filter_value_max(self, qs, name, value):
+        return qs.filter(value_cny__lte=value * AMOUNT_UNITS[self.unit_key][0])
 
     def filter_stage(self, qs, name, value):
         on = self.form.cleaned_data.get("stage_on") or timezone.localdate()
@@ -313,7 +362,16 @@ class LedgerRows:
         if not isinstance(index, slice):
             raise TypeError("LedgerRows supports slices only")
         ids = list(self.projects.values_list("id", flat=True)[index])
-        rows = {p.pk: p for p in with_list_related(Project.objects.filter(pk__in=ids))}
+        # Today's stage joined in from the state table; a project without a step is 'signed'.
+        page = with_list_related(Project.objects.filter(pk__in=ids)).select_related(
+            "progress_state"
+        )
+        rows = {p.pk: p for p in page}
+        for project in rows.values():
+            try:
+                project.stage_today = project.progress_state.stage
+            except ProjectState.DoesNotExist:
+                project.stage_today = Stage.SIGNED
         return [rows[pk] for pk in ids if pk in rows]
 
 
@@ -411,8 +469,13 @@ def projects_in_region(region: Region, *, as_origin: bool = False) -> QuerySet:
 
 def events_with_totals() -> QuerySet:
     """Every event with its number of projects and total CNY value, newest first."""
-    return Event.objects.select_related("host_region").annotate(
-        project_count=Count("projects"), value_cny=sum_cny_as_decimal("projects__value_cny")
+    # Explicitly: Django leaves Meta.ordering out of queries that aggregate.
+    return (
+        Event.objects.select_related("host_region")
+        .annotate(
+            project_count=Count("projects"), value_cny=sum_cny_as_decimal("projects__value_cny")
+        )
+        .order_by("-start_date", "slug")
     )
 
 

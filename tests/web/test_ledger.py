@@ -107,7 +107,13 @@ def names(client, query: str) -> list[str]:
         ("sei=unspecified", {"大庆新材料基地"}),
         ("sei=none", {"哈尔滨冷链物流园", "牡丹江文旅项目", "佳木斯农业项目"}),
         ("agreement=framework", {"哈尔滨冷链物流园"}),
-        ("value_min=80000000&value_max=300000000", {"哈尔滨冷链物流园", "大庆新材料基地"}),
+        (
+            "unit=yuan&value_min=80000000&value_max=300000000",
+            {"哈尔滨冷链物流园", "大庆新材料基地"},
+        ),
+        # Bounds are typed in the unit the ledger shows: 万元 by default in Chinese.
+        ("value_min=8000&value_max=30000", {"哈尔滨冷链物流园", "大庆新材料基地"}),
+        ("unit=yi&value_min=0.8&value_max=3", {"哈尔滨冷链物流园", "大庆新材料基地"}),
         ("signed_from=2024-08-31&signed_to=2024-08-31", {"南岗算力中心", "大庆新材料基地"}),
         ("q=物流", {"哈尔滨冷链物流园"}),
         ("q=宁波乙", {"哈尔滨冷链物流园", "大庆新材料基地"}),
@@ -134,6 +140,23 @@ def test_sorting(admin_client, ledger):
     # Newest first, undated last.
     by_date = names(admin_client, "sort=-date")
     assert by_date[0] == "哈尔滨冷链物流园" and by_date[-1] == "佳木斯农业项目"
+
+
+def test_ledger_shows_stage_sorts_by_headers_and_reads_in_the_chosen_unit(admin_client, ledger):
+    url = reverse("web:project_list")
+    page = admin_client.get(url, {"sort": "-value", "unit": "yi", "destination": "230100"})
+    html = page.content.decode()
+    # Each row's stage today; projects without a step are at 签约.
+    assert 'data-stage="signed"' in html and "签约" in html
+    # The sorted column says so and links to the other way; the others sort their own way.
+    assert 'aria-sort="descending"' in html and "sort=value" in html and "sort=-date" in html
+    # Table, totals and header in 亿元.
+    assert "金额 (亿元)" in html or "亿元)" in html
+    total = page.context["totals"]["value_cny"]
+    assert f"{total / 100_000_000:,.2f} 亿元" in html
+    # Filters folded to one line naming the active ones.
+    assert "<details" in html and "data-filters" in html
+    assert [label for label, _ in page.context["active_filters"]] == ["落地地"]
 
 
 def test_totals_follow_the_filter(admin_client, ledger):

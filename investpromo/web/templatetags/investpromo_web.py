@@ -4,11 +4,17 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from investpromo.accounts.permissions import Role
 from investpromo.orgs.models import Organisation
-from investpromo.projects.selectors import AGREEMENT_LABELS, SEI_STATUS_LABELS, STAGE_LABELS
+from investpromo.projects.selectors import (
+    AGREEMENT_LABELS,
+    AMOUNT_UNITS,
+    SEI_STATUS_LABELS,
+    STAGE_LABELS,
+)
 from investpromo.reports import bulletin
 
 register = template.Library()
@@ -78,19 +84,55 @@ def grouped(value) -> str:
     return f"{number.normalize():,f}"
 
 
+# Each ledger unit (?unit=) as a column heading says it, in Chinese and in English.
+UNIT_LABELS = {
+    "yuan": ("元", "yuan"),
+    "wan": ("万元", "10,000 yuan"),
+    "million": ("百万元", "million yuan"),
+    "yi": ("亿元", "100 million yuan"),
+}
+
+
 @register.filter
-def amount(value) -> str:
-    """A value in the table unit with thousands separators (12,345.67)."""
+def amount(value, unit: str = "") -> str:
+    """A value in the table unit (or the ledger unit named) with separators (12,345.67)."""
     number = _decimal(value)
     if number is None:
         return "—"
-    divisor, _ = amount_unit()
+    divisor = AMOUNT_UNITS[unit][0] if unit in AMOUNT_UNITS else amount_unit()[0]
     return f"{(number / divisor).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
-@register.simple_tag
-def amount_unit_label() -> str:
+@register.simple_tag(takes_context=True)
+def amount_unit_label(context) -> str:
+    """The table's unit: the ledger's chosen one (context `unit`) or the language's."""
+    unit = context.get("unit", "")
+    if unit in UNIT_LABELS:
+        return UNIT_LABELS[unit][0 if is_chinese() else 1]
     return amount_unit()[1]
+
+
+@register.simple_tag(takes_context=True)
+def table_amount(context, value) -> str:
+    """amount() in the table's unit (see amount_unit_label)."""
+    return amount(value, context.get("unit", ""))
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label, css_class: str = ""):
+    """A column heading; on a sortable table (context `sort_columns`) a link that sorts by it."""
+    columns = context.get("sort_columns") or {}
+    class_attr = format_html(' class="{}"', css_class) if css_class else ""
+    if key not in columns:
+        return format_html('<th scope="col"{}>{}</th>', class_attr, label)
+    column = columns[key]
+    return format_html(
+        '<th scope="col"{} aria-sort="{}"><a href="{}">{}</a></th>',
+        class_attr,
+        column["aria"],
+        column["url"],
+        label,
+    )
 
 
 @register.filter

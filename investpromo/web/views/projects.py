@@ -28,6 +28,7 @@ from investpromo.web.editing import create_from_form, update_from_form
 from investpromo.web.followthrough import next_stage, project_history, project_steps
 from investpromo.web.followup_forms import ProgressStepForm
 from investpromo.web.forms import DeleteForm, ProjectEditForm, ProjectForm
+from investpromo.web.templatetags.investpromo_web import localized_name
 
 PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -65,8 +66,52 @@ def project_list(request):
             "page_sizes": PAGE_SIZES,
             "is_demo": includes_demo(projects),
             "export_query": export_query.urlencode(),
+            "unit": project_filter.unit_key,
+            "unit_chosen": project_filter.unit_chosen,
+            "sort_columns": ledger_sort_columns(request.GET, project_filter.sort_key),
+            "active_filters": active_filters(project_filter),
         },
     )
+
+
+# Columns the ledger sorts by, and which way a first click sorts (largest and newest first).
+SORTABLE = {"name": "name", "investor": "investor", "destination": "destination"}
+SORTABLE_DESCENDING_FIRST = {"date": "-date", "value": "-value"}
+
+
+def ledger_sort_columns(params, current: str) -> dict:
+    """Per column: the URL that sorts by it (again: the other way) and its aria-sort state."""
+    query = params.copy()
+    query.pop("page", None)
+    columns = {}
+    for column, first in {**SORTABLE, **SORTABLE_DESCENDING_FIRST}.items():
+        if current == column:
+            target, state = f"-{column}", "ascending"
+        elif current == f"-{column}":
+            target, state = column, "descending"
+        else:
+            target, state = first, "none"
+        query["sort"] = target
+        columns[column] = {"url": "?" + query.urlencode(), "aria": state}
+    return columns
+
+
+def active_filters(project_filter) -> list[tuple[str, str]]:
+    """(label, value) of each filter in use, for the folded filters' one-line summary."""
+    form = project_filter.form
+    if not project_filter.is_bound or not form.is_valid():
+        return []
+    shown = []
+    for name, value in form.cleaned_data.items():
+        if name in ("sort", "unit") or value in (None, "", []):
+            continue
+        field = form.fields[name]
+        if hasattr(value, "pk"):  # an event or a region
+            value = localized_name(value)
+        elif hasattr(field, "choices"):
+            value = dict(list(field.choices)).get(str(value), value)
+        shown.append((str(field.label), str(value)))
+    return shown
 
 
 @web_view
