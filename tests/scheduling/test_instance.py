@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from investpromo.scheduling.instance import InstanceError, parse_instance
 
@@ -141,3 +142,10 @@ def test_a_missing_file_and_an_unwritable_folder_are_refused(tmp_path):
     with pytest.raises(CommandError, match="does not exist") as error:
         call_command("schedule", "--instance", str(path), "--out", str(tmp_path / "no" / "o.json"))
     assert error.value.returncode == 2
+
+
+def test_mistakes_are_told_in_the_readers_language():
+    data = changed(lambda d: d["meetings"][0].update(b="v1"))
+    with translation.override("zh-hans"), pytest.raises(InstanceError) as error:
+        parse_instance(data, file="in.json")
+    assert str(error.value) == "in.json：meetings[0] (m1)：'v1' 不能与自己会见"
