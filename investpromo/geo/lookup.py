@@ -38,6 +38,13 @@ def suggest_regions(text: str, *, limit: int = SUGGESTIONS) -> list[Region]:
         resolved = resolve_region(text)
     except UserError:
         return found
-    rest = [region for region in found if region.code != resolved.code]
+    # The place meant, then what else matched, then its own divisions (哈尔滨 → 道里区 …),
+    # whose names need not contain the text typed.
     best = regions.get(code=resolved.code)  # the resolver's copy is shared: not handed out
+    rest = [region for region in found if region.code != best.code]
+    if len(rest) < limit - 1:
+        seen = {best.code, *(region.code for region in rest)}
+        rest += [
+            r for r in regions.filter(parent=best).order_by("code")[:limit] if r.code not in seen
+        ]
     return [best, *rest][:limit]

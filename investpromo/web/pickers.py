@@ -51,6 +51,7 @@ class RegionPicker(forms.TextInput):
                 "data-lookup-url": str(LOOKUP_URL),
                 "data-selected": json.dumps(selected, ensure_ascii=False),
                 "data-remove-label": str(_("Remove")),
+                "data-selected-label": str(_("Chosen regions")),
                 "data-search-label": str(_("Search by name or code")),
                 "data-none-label": str(_("No region matches.")),
             }

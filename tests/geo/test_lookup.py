@@ -39,3 +39,10 @@ def test_suggestions_carry_their_full_names_without_a_query_each(django_assert_n
     with django_assert_num_queries(1):
         names = [region.full_name for region in suggest_regions("23")]
     assert "黑龙江省" in names
+
+
+def test_a_place_named_exactly_is_followed_by_its_divisions():
+    found = codes("哈尔滨")
+    assert found[0] == "230100"
+    assert {"230102", "230103"} <= set(found)  # 道里区, 南岗区: no 哈尔滨 in their names
+    assert codes("大庆")[:2] == ["230600", "230602"]
