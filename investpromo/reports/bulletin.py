@@ -82,9 +82,17 @@ def _counts(ft: dict) -> tuple[int, int]:
     return started, producing
 
 
+def _nothing_reported(ft: dict) -> bool:
+    """No project has a step yet: rates of zero would read as failure, not as early days."""
+    stages = ft.get("stages") or {}
+    return bool(stages) and sum(stages.values()) == stages.get("signed", 0)
+
+
 def followthrough_zh(ft: dict) -> str:
     """截至…，已开工项目N个，开工率x%；… — the follow-through sentence."""
     day = dt.date.fromisoformat(ft["as_of"])
+    if _nothing_reported(ft):
+        return f"截至{day.year}年{day.month}月{day.day}日，尚未报送项目进展。"
     started, producing = _counts(ft)
     funds = Decimal(ft["funds_in_place_rate"]["numerator"])
     return (
@@ -99,6 +107,8 @@ def followthrough_zh(ft: dict) -> str:
 def followthrough_en(ft: dict) -> str:
     """As of …, N projects had started construction … — the follow-through sentence."""
     day = dt.date.fromisoformat(ft["as_of"])
+    if _nothing_reported(ft):
+        return f"As of {day:%B} {day.day}, {day.year}, no progress had been reported yet."
     started, producing = _counts(ft)
     funds = Decimal(ft["funds_in_place_rate"]["numerator"])
     return (

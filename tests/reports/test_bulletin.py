@@ -107,6 +107,25 @@ def test_followthrough_sentence_in_both_languages():
     assert "履约率97.7%；资金到位299亿元，资金到位率11.7%。" in zh
 
 
+def test_no_follow_through_figures_before_any_progress_is_reported():
+    # A new event: every project still at 签约. Rates of zero would read as failure.
+    ft = {
+        "as_of": "2024-09-02",
+        "stages": {"signed": 172, "registered": 0, "terminated": 0},
+        "performance_rate": {"rate": 1.0, "numerator": 172, "denominator": 172},
+        "start_rate": {"rate": 0.0, "numerator": 0, "denominator": 172},
+        "production_rate": {"rate": 0.0, "numerator": 0, "denominator": 172},
+        "funds_in_place_rate": {"rate": 0.0, "numerator": "0.00", "denominator": "1.00"},
+    }
+    zh = bulletin(summary(followthrough=ft), lang="zh")
+    en = bulletin(summary(followthrough=ft), lang="en")
+    assert zh.endswith("截至2024年9月2日，尚未报送项目进展。") and "开工率" not in zh
+    assert en.endswith("As of September 2, 2024, no progress had been reported yet.")
+    assert "start rate" not in en
+    ft["stages"] = {"signed": 171, "registered": 1}
+    assert "开工率0%" in bulletin(summary(followthrough=ft), lang="zh")
+
+
 def test_followthrough_sentence_agrees_in_number():
     ft = {
         "as_of": "2025-01-31",
