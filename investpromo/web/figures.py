@@ -73,6 +73,8 @@ def figures(projects: QuerySet, *, scope: dict, usd_on: dt.date | None) -> dict:
         }
         for row in summary["by_sei_industry"]
     ]
+    # 0: a named industry, 1: SEI with its industry unspecified, 2: not SEI.
+    sei_kinds = [0 if row["code"] else 1 for row in summary["by_sei_industry"]] + [2]
     sei_rows.append(
         {
             "name": _("Not strategic emerging industry"),
@@ -82,9 +84,29 @@ def figures(projects: QuerySet, *, scope: dict, usd_on: dt.date | None) -> dict:
         }
     )
 
-    english = _region_names_en(r["code"] for r in summary["by_origin_province"])
+    # The named industries by value, largest first; unspecified and non-SEI stay last. Those
+    # without a project are folded into one line under the table.
+    order = sorted(
+        range(len(sei_rows)),
+        key=lambda i: (
+            sei_kinds[i],
+            -Decimal(sei_rows[i]["value_cny"]) if sei_kinds[i] == 0 else 0,
+        ),
+    )
+    sei_rows = [sei_rows[i] for i in order]
+    sei_zero = [row for row in sei_rows if not row["projects"]]
+    sei_rows = [row for row in sei_rows if row["projects"]]
+
+    english = _region_names_en(
+        [r["code"] for r in summary["by_origin_province"]]
+        + [r["code"] for r in summary["by_destination"]]
+    )
     destination_rows = [
-        {**row, "url": ledger_url(scope, destination=row["code"])}
+        {
+            **row,
+            "name": english.get(row["code"], row["name"]),
+            "url": ledger_url(scope, destination=row["code"]),
+        }
         for row in summary["by_destination"]
     ]
     origin_rows = [
@@ -151,6 +173,7 @@ def figures(projects: QuerySet, *, scope: dict, usd_on: dt.date | None) -> dict:
             "sei": ledger_url(scope, sei=SEI_ANY),
         },
         "sei_rows": sei_rows,
+        "sei_zero_rows": sei_zero,
         "destination_rows": destination_rows,
         "origin_rows": origin_rows,
         "time_rows": time_rows,

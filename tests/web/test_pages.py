@@ -155,3 +155,21 @@ def test_missing_pages_get_the_translated_404_page(admin_client, settings):
     response = admin_client.get("/projects/999999/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_industry_table_is_sorted_by_value_with_empty_industries_folded(admin_client, demo):
+    context = admin_client.get(reverse("web:event_detail", args=[DEMO_SLUG])).context
+    rows = context["sei_rows"]
+    named = [row for row in rows[:-2]]
+    values = [float(row["value_cny"]) for row in named]
+    assert values == sorted(values, reverse=True) and named[0]["name"] == "新一代信息技术产业"
+    # SEI with the industry unspecified, then not SEI, stay last whatever their value.
+    assert [row["url"].rsplit("sei=", 1)[1] for row in rows[-2:]] == ["unspecified", "none"]
+    assert all(row["projects"] for row in rows)
+    assert [row["name"] for row in context["sei_zero_rows"]] == ["相关服务业"]
+    html = admin_client.get(reverse("web:event_detail", args=[DEMO_SLUG])).content.decode()
+    assert "相关服务业" in html and 'class="row--folded"' in html
+    english = admin_client.get(
+        reverse("web:event_detail", args=[DEMO_SLUG]), HTTP_ACCEPT_LANGUAGE="en"
+    ).context
+    assert english["destination_rows"][0]["name"] == "Harbin"
