@@ -20,7 +20,7 @@ from investpromo.api.views.followup import (
 )
 from investpromo.api.views.imports import EventImportView
 from investpromo.api.views.jobs import JobView
-from investpromo.api.views.matchmaking import EventRecommendationsView
+from investpromo.api.views.matchmaking import EventMatchWeightsView, EventRecommendationsView
 from investpromo.api.views.orgs import OrganisationViewSet
 from investpromo.api.views.projects import ProjectViewSet
 from investpromo.api.views.rates import ExchangeRateViewSet
@@ -57,6 +57,11 @@ urlpatterns = [
         "events/<str:slug>/recommendations/",
         EventRecommendationsView.as_view(),
         name="event-recommendations",
+    ),
+    path(
+        "events/<str:slug>/match-weights/",
+        EventMatchWeightsView.as_view(),
+        name="event-match-weights",
     ),
     path("snapshots/<str:id>/", SnapshotDetailView.as_view(), name="snapshot"),
     path("projects/<str:id>/progress/", ProjectProgressView.as_view(), name="project-progress"),

@@ -63,3 +63,17 @@ def test_officers_who_do_not_organise_the_event_are_refused(event):
     officer = _client("officer", Profile.Role.OFFICER)
     assert officer.get(URL, {"participant": str(event.seeker.pk)}).status_code == 403
     assert officer.post(URL, {}, format="json").status_code == 403
+
+
+def test_an_organiser_changes_the_events_weights_through_the_api(event):
+    url = "/api/events/harbin-2026/match-weights/"
+    organiser = _client("organiser", Profile.Role.VIEWER, organiser_of=event)
+    assert organiser.get(url).json()["text"] == 4.0
+    changed = organiser.put(url, {"text": 6.5, "host_pairs": True}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["text"], changed.json()["host_pairs"]) == (6.5, True)
+    assert changed.json()["region"] == 1.5  # left out: unchanged
+    assert organiser.put(url, {"text": -1}, format="json").status_code == 400
+    assert organiser.put(url, {"host_pairs": "yes"}, format="json").status_code == 400
+    officer = _client("officer", Profile.Role.OFFICER)
+    assert officer.put(url, {"text": 1.0}, format="json").status_code == 403

@@ -109,6 +109,7 @@ KWARGS = {
     "api:event-followthrough": ("slug", "slug", "event"),
     "api:event-snapshots": ("slug", "slug", "event"),
     "api:event-recommendations": ("slug", "slug", "event"),
+    "api:event-match-weights": ("slug", "slug", "event"),
     "api:event-participants": ("slug", "slug", "meeting_event"),
     "api:event-meeting-requests": ("slug", "slug", "meeting_event"),
     "api:event-meeting-overview": ("slug", "slug", "meeting_event"),
@@ -268,6 +269,10 @@ TABLE = {
     "api:event-recommendations": row(
         Call("GET", (API_ANON, 403, 403, 403, 200)),
         Call("POST", (API_ANON, 403, 403, 403, 202), {}),
+    ),
+    "api:event-match-weights": row(
+        Call("GET", (API_ANON, 403, 403, 403, 200)),
+        Call("PUT", (API_ANON, 403, 403, 403, 200), {"text": 5.0}),
     ),
     # An event's participants: administrators and the event's organisers manage (no role here
     # organises the table's meeting event); officers read the participants in their regions

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from investpromo.api.fields import JSONTypes
+from investpromo.api.fields import JSONBooleanField, JSONTypes
 from investpromo.matchmaking.engine import PARTS
 from investpromo.matchmaking.models import WEIGHT_FIELDS
 from investpromo.matchmaking.services import MAX_LIMIT
@@ -73,6 +73,30 @@ class WeightsSerializer(serializers.Serializer):
             name: serializers.BooleanField() if name == "host_pairs" else serializers.FloatField()
             for name in WEIGHT_FIELDS
         }
+
+
+class JSONNumberField(serializers.FloatField):
+    """A JSON number, as the schema says; DRF's own also takes "1.5" and true."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WeightsRequestSerializer(serializers.Serializer):
+    """The weights to change; those left out keep their values."""
+
+    def get_fields(self):
+        fields = {}
+        for name in WEIGHT_FIELDS:
+            if name == "host_pairs":
+                fields[name] = JSONBooleanField(required=False)
+            elif name == "min_text_similarity":
+                fields[name] = JSONNumberField(required=False, min_value=0, max_value=1)
+            else:
+                fields[name] = JSONNumberField(required=False, min_value=0, max_value=1000)
+        return fields
 
 
 class EventRecommendationsSerializer(serializers.Serializer):

@@ -10,6 +10,8 @@ from investpromo.api.serializers.matchmaking import (
     RecommendationQuerySerializer,
     RunRequestSerializer,
     RunSerializer,
+    WeightsRequestSerializer,
+    WeightsSerializer,
 )
 from investpromo.core.errors import NotFound
 from investpromo.events.selectors import get_event
@@ -23,6 +25,7 @@ from investpromo.matchmaking.selectors import (
 )
 from investpromo.matchmaking.services import (
     ensure_can_manage_matchmaking,
+    set_match_weights,
     start_recommendation_run,
 )
 
@@ -98,3 +101,29 @@ class EventRecommendationsView(APIView):
             actor=request.user, event=event, limit=params.validated_data["limit"], via=VIA
         )
         return Response(RunSerializer(_run(run)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EventMatchWeightsView(APIView):
+    """How much each kind of fit counts at the event; its organisers change it."""
+
+    @extend_schema(
+        summary="The event's matchmaking weights (the defaults unless changed)",
+        responses={200: WeightsSerializer, 403: _REFUSED},
+    )
+    def get(self, request, slug):
+        event = get_event(slug)
+        ensure_can_manage_matchmaking(request.user, event)
+        return Response(WeightsSerializer(_weights(event)).data)
+
+    @extend_schema(
+        summary="Change some of the event's matchmaking weights (a new run applies them)",
+        request=WeightsRequestSerializer,
+        responses={200: WeightsSerializer},
+    )
+    def put(self, request, slug):
+        event = get_event(slug)
+        ensure_can_manage_matchmaking(request.user, event)
+        params = WeightsRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        set_match_weights(actor=request.user, event=event, via=VIA, **params.validated_data)
+        return Response(WeightsSerializer(_weights(event)).data)
