@@ -6,8 +6,9 @@ contract, increased, or reported twice in one event (a city and its district bot
 Every record spells the investor its own way (with or without the city, a bracketed place,
 another legal form, traditional characters, full-width brackets, the short name, a USCC or
 not) and the project too (Chinese or Arabic numerals, 建设/项目 endings, 一期, the place in
-front, a padded name). Hard negatives: the same enterprise with another product, a second
-phase at a later event, the same product by another enterprise.
+front, a padded name). Hard negatives: the same enterprise with another product (some close:
+风电装备制造 / 光伏装备制造), a second phase at a later event, the same product by another
+enterprise, and by a namesake (same trade name, other business: 澜拓能源 / 澜拓新材料科技).
 
 Each record carries `truth`, the id of the project it belongs to, and `phase`.
 """
@@ -61,6 +62,10 @@ PRODUCTS = [
     "智慧农业示范园",
     "数据中心",
     "医疗器械生产线",
+    # Near neighbours of products above: one enterprise may sign both (hard negatives).
+    "光伏装备制造",
+    "智能制造中心",
+    "石墨烯负极材料",
 ]
 CN_NUMBERS = {5: "五", 10: "十", 20: "二十", 30: "三十", 50: "五十", 100: "一百"}
 # (destination city, its districts) in Heilongjiang.
@@ -242,7 +247,18 @@ def generate(
                 uid += 1
                 add(firm, product, size, 2, rng.choice(later_events), value, "contract",
                     destination, city_short, uid)  # fmt: skip
-            elif what < 0.78:  # the same product by another enterprise
+            elif what < 0.74:  # a namesake: same trade name, other business, no USCC shared
+                uid += 1
+                namesake = Enterprise(
+                    firm.trade,
+                    next(i for i in INDUSTRIES if i != firm.industry),
+                    firm.legal,
+                    firm.home,
+                    _uscc(rng),
+                )
+                add(namesake, product, size, 1, rng.choice(later_events), value, agreement,
+                    destination, city_short, uid)  # fmt: skip
+            elif what < 0.80:  # the same product by another enterprise
                 uid += 1
                 other_firm = rng.choice(firms)
                 if other_firm is not firm and product not in products_of[other_firm.trade]:

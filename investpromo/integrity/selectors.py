@@ -1,11 +1,12 @@
 """Reading for integrity: the ledger as scan records, the scan's pairs, count-once figures."""
 
 from collections import defaultdict
-from decimal import Decimal
 
+from investpromo.core import bulk
 from investpromo.core.errors import NotFound
 from investpromo.events.models import Event
 from investpromo.geo.models import Region
+from investpromo.integrity.countonce import counted_values, event_figures, link_groups
 from investpromo.integrity.models import ProjectLink
 from investpromo.integrity.names import is_short_name, parse_enterprise_name, region_places
 from investpromo.integrity.scan import Pair, Record, prepare, region_tree, scan
@@ -114,77 +115,41 @@ SAME_PROJECT_KINDS = frozenset(ProjectLink.Kind.values) - {ProjectLink.Kind.LATE
 
 
 def count_once(*, event: Event) -> dict:
-    """The event's count-once figures from the confirmed links.
+    """The event's count-once figures from the confirmed links (rules: integrity.countonce).
 
-    The records joined by confirmed same-project links form one project. Its records are taken
-    in order (event start, signing date, id); each counts what it adds above the largest value
-    counted before it (a re-signing or double report adds nothing, an upgrade or capital
-    increase the difference). A project counts in the event of its first record. Returns
-    {"projects": n, "value_cny": Decimal, "excluded": [{project, link, earlier,
-    value_not_counted_cny}]} for the event's records.
+    Returns {"projects": n, "value_cny": Decimal, "excluded": [{project, link, earlier,
+    value_not_counted_cny}]}: excluded lists the event's records that repeat an earlier
+    record of their project, with what of their value is not counted.
     """
     links = list(
         ProjectLink.objects.filter(
             status=ProjectLink.Status.CONFIRMED, kind__in=SAME_PROJECT_KINDS
         ).values_list("earlier_id", "later_id", "kind")
     )
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        while parent.get(node, node) != node:
-            parent[node] = parent.get(parent[node], parent[node])
-            node = parent[node]
-        return node
-
-    for earlier, later, _ in links:
-        parent.setdefault(earlier, earlier)
-        parent.setdefault(later, later)
-        parent[root(later)] = root(earlier)
     own = list(Project.objects.filter(event=event).values_list("id", "value_cny").order_by("id"))
-    linked_ids = {pk for pk, _ in own if pk in parent}
-    wanted_roots = {root(pk) for pk in linked_ids}
-    groups: dict[int, list[int]] = defaultdict(list)
-    for node in parent:
-        if root(node) in wanted_roots:
-            groups[root(node)].append(node)
-    members = {
-        pk: (start, signed, value)
-        for pk, start, signed, value in Project.objects.filter(
-            pk__in=[pk for ids in groups.values() for pk in ids]
-        ).values_list("id", "event__start_date", "signing_date", "value_cny")
-    }
-    link_into = {later: (kind, earlier) for earlier, later, kind in links}
-    counted, first_of_group = {}, set()
-    for ids in groups.values():
-        ordered = sorted(ids, key=lambda pk: _order(members[pk], pk))
-        first_of_group.add(ordered[0])
-        highest = Decimal(0)
-        for pk in ordered:
-            value = members[pk][2]
-            counted[pk] = max(value - highest, Decimal(0))
-            highest = max(highest, value)
-    projects, total, excluded = 0, Decimal(0), []
-    for pk, value in own:
-        if pk not in linked_ids or pk in first_of_group:
-            projects += 1
-            total += value
-            continue
-        total += counted[pk]
-        kind, earlier = link_into.get(pk, ("", None))
-        excluded.append(
-            {
-                "project": pk,
-                "link": kind,
-                "earlier": earlier,
-                "value_not_counted_cny": value - counted[pk],
-            }
+    own_ids = {pk for pk, _ in own}
+    pairs = ((earlier, later) for earlier, later, _ in links)
+    groups = [ids for ids in link_groups(pairs) if own_ids & set(ids)]
+    members = {}
+    wanted = [pk for ids in groups for pk in ids]
+    for chunk in bulk.chunks(wanted, bulk.in_chunk_size()):
+        rows = Project.objects.filter(pk__in=chunk).values_list(
+            "id", "event__start_date", "signing_date", "value_cny"
         )
-    return {"projects": projects, "value_cny": total, "excluded": excluded}
-
-
-def _order(member, pk):
-    start, signed, _ = member
-    return (start is None, start, signed is None, signed, pk)
+        for pk, start, signed, value in rows:
+            members[pk] = ((start is None, start, signed is None, signed, pk), value)
+    figures = event_figures(own, counted_values(groups, members))
+    link_into = {later: (kind, earlier) for earlier, later, kind in links}
+    figures["excluded"] = [
+        {
+            "project": pk,
+            "link": link_into.get(pk, ("", None))[0],
+            "earlier": link_into.get(pk, ("", None))[1],
+            "value_not_counted_cny": not_counted,
+        }
+        for pk, not_counted in figures["excluded"]
+    ]
+    return figures
 
 
 def suggest_organisation_merges() -> list[dict]:
