@@ -1,5 +1,7 @@
 """Forms: they parse and check what was typed; the services decide and write."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +103,17 @@ class ProjectForm(forms.Form):
         decimal_places=6,
         min_value=0,
         label=_("Contract value"),
-        help_text=_("In the currency below, in units (yuan, dollars), not 万元."),
+        help_text=_("In the currency and unit beside it: 4.9 with 亿 is 490,000,000."),
+    )
+    contract_value_unit = forms.ChoiceField(
+        choices=[
+            ("1", _("units (yuan, dollars …)")),
+            ("10000", _("万 (ten thousand)")),
+            ("100000000", _("亿 (hundred million)")),
+        ],
+        initial="1",
+        required=False,
+        label=_("Amount unit"),
     )
     currency = forms.ChoiceField(
         choices=[(c, c) for c in CURRENCIES], initial="CNY", label=_("Currency")
@@ -149,6 +161,14 @@ class ProjectForm(forms.Form):
             "notes": project.notes,
             "version": project.version,
         }
+
+    def clean(self):
+        data = super().clean()
+        # The services take the amount in units of the currency: 4.9 亿 is 490,000,000.
+        value, unit = data.get("contract_value"), data.get("contract_value_unit")
+        if value is not None and unit:
+            data["contract_value"] = value * Decimal(unit)
+        return data
 
     def add_service_error(self, error) -> None:
         """Show a service's UserError at the field it names, or above the form."""

@@ -174,3 +174,18 @@ def test_stale_web_edits_a_delete_without_the_version_is_refused(admin_client):
     assert response.status_code == 200
     assert "reload the page and try again" in response.content.decode()
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_amounts_are_typed_in_a_unit_and_shown_readably(admin_client, usd_rate):
+    make_event()
+    data = new_project_data(contract_value="1200", contract_value_unit="10000")
+    assert admin_client.post(reverse("web:project_create"), data).status_code == 302
+    project = Project.objects.get(name="石墨烯导热膜项目")
+    # 1,200 万 dollars is twelve million.
+    assert project.contract_value == Decimal("12000000") and project.value_cny == Decimal(
+        "85200000"
+    )
+    html = admin_client.get(reverse("web:project_detail", args=[project.pk])).content.decode()
+    assert "12,000,000 USD" in html and "8520万元" in html and "85,200,000" in html
+    # A project without other spreadsheet columns shows no empty panel for them.
+    assert "data-extra" not in html
