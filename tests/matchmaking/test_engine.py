@@ -219,3 +219,13 @@ def test_an_event_without_any_text_still_ranks_by_the_rest():
     profiles = [replace(p, offers="", seeks="") for p in EVENT]
     result = recommend(profiles)
     assert ranked(result, SEEKER.id)[0] == PARK.id  # region, SEI, size, modes, sides
+
+
+def test_a_park_offering_graphene_land_in_english_meets_the_chinese_seeker():
+    english_park = replace(PARK, offers="Graphene industrial land and standard factory buildings")
+    result = recommend([SEEKER, english_park, SOY_BUREAU, BATTERY_MAKER, DATA_EXCHANGE])
+    assert ranked(result, SEEKER.id)[0] == PARK.id
+    assert ranked(result, PARK.id)[0] == SEEKER.id
+    assert reasons(result, SEEKER.id, PARK.id)["counterpart_offers_what_you_seek"] == {
+        "phrase": "graphene / 石墨烯"
+    }
