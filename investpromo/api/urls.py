@@ -22,6 +22,16 @@ from investpromo.api.views.imports import EventImportView
 from investpromo.api.views.jobs import JobView
 from investpromo.api.views.matchmaking import EventMatchWeightsView, EventRecommendationsView
 from investpromo.api.views.orgs import OrganisationViewSet
+from investpromo.api.views.participants import (
+    EventMeetingOverviewView,
+    EventMeetingRequestsView,
+    EventParticipantsView,
+    MeetingRequestView,
+    ParticipantContactsView,
+    ParticipantReviewView,
+    ParticipantView,
+    ProjectMeetingsView,
+)
 from investpromo.api.views.projects import ProjectViewSet
 from investpromo.api.views.rates import ExchangeRateViewSet
 from investpromo.api.views.reference import (
@@ -63,6 +73,32 @@ urlpatterns = [
         EventMatchWeightsView.as_view(),
         name="event-match-weights",
     ),
+    path(
+        "events/<str:slug>/participants/",
+        EventParticipantsView.as_view(),
+        name="event-participants",
+    ),
+    path(
+        "events/<str:slug>/meeting-requests/",
+        EventMeetingRequestsView.as_view(),
+        name="event-meeting-requests",
+    ),
+    path(
+        "events/<str:slug>/meeting-overview/",
+        EventMeetingOverviewView.as_view(),
+        name="event-meeting-overview",
+    ),
+    path("participants/<str:id>/", ParticipantView.as_view(), name="participant"),
+    path(
+        "participants/<str:id>/review/", ParticipantReviewView.as_view(), name="participant-review"
+    ),
+    path(
+        "participants/<str:id>/contacts/",
+        ParticipantContactsView.as_view(),
+        name="participant-contacts",
+    ),
+    path("meeting-requests/<str:id>/", MeetingRequestView.as_view(), name="meeting-request"),
+    path("projects/<str:id>/meetings/", ProjectMeetingsView.as_view(), name="project-meetings"),
     path("snapshots/<str:id>/", SnapshotDetailView.as_view(), name="snapshot"),
     path("projects/<str:id>/progress/", ProjectProgressView.as_view(), name="project-progress"),
     path("progress/<str:id>/", ProgressStepView.as_view(), name="progress-step"),

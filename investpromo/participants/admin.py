@@ -8,6 +8,7 @@ from investpromo.participants.models import (
     MeetingRequest,
     MeetingRules,
     Participant,
+    PortalLink,
     ProjectOrigin,
 )
 
@@ -72,3 +73,10 @@ class MeetingRulesAdmin(ReadOnlyAdmin):
 class ProjectOriginAdmin(ReadOnlyAdmin):
     list_display = ["project", "meeting", "created_at"]
     raw_id_fields = ["project", "meeting", "created_by"]
+
+
+@admin.register(PortalLink)
+class PortalLinkAdmin(ReadOnlyAdmin):
+    list_display = ["participant", "created_at", "expires_at", "revoked_at"]
+    raw_id_fields = ["participant", "created_by"]
+    exclude = ["secret_hash"]

@@ -47,6 +47,7 @@ from investpromo.core.audit import system_user
 from investpromo.followup.services import record_progress, take_snapshot
 from investpromo.jobs.models import Job
 from investpromo.jobs.services import submit_job
+from investpromo.participants import services as participant_services
 from investpromo.projects.models import ExchangeRate
 from investpromo.wsgi import application
 from tests.passes import ONCE_PER_RUN
@@ -69,6 +70,21 @@ SKIPPED = {("DELETE", "/api/auth/token/"), ("DELETE", "/api/auth/tokens/{usernam
 # rules no schema expresses; here each such refusal must name only the fields those rules are
 # about, so a constraint the schema forgot (a length, an enum) still fails the test.
 _PROJECT = {"investor", "co_investors", "event", "industry_class", "sei_industry"}
+_PARTICIPANT = {
+    "organisation",
+    "uscc",
+    "name",
+    "region",
+    "attendance",
+    "investment_max",
+    "investment_currency",
+    "sei_industries",
+    "industry_classes",
+    "regions_of_interest",
+    # A person's email that the schema's format allows and Django's validator does not.
+    "contacts",
+    "detail",
+}
 INEXPRESSIBLE = {
     # A wrong password.
     "POST /api/auth/token/": {"detail"},
@@ -114,6 +130,21 @@ INEXPRESSIBLE = {
     "PUT /api/rates/{id}/": {"cny_per_unit"},
     "PATCH /api/rates/{id}/": {"cny_per_unit"},
     "PUT /api/overdue/thresholds/": {"red_low_funds_share", "detail"},
+    # A participant's organisation already registered; a USCC's checksum; codes, regions and
+    # days the reference data or the event does not have; a range that starts above its end;
+    # a name of spaces only.
+    "POST /api/events/{slug}/participants/": _PARTICIPANT,
+    "PATCH /api/participants/{id}/": _PARTICIPANT | {"version"},
+    # Already reviewed; a merge into a participant the event does not have.
+    "POST /api/participants/{id}/review/": {"status", "into", "version", "detail"},
+    "POST /api/participants/{id}/contacts/": {"name", "email"},
+    # Participants the event does not have, or not approved; a pair with an open request; the
+    # event's limits.
+    "POST /api/events/{slug}/meeting-requests/": {"requester", "recipient", "priority"},
+    # A change the request's state does not allow; a decline without its reason.
+    "POST /api/meeting-requests/{id}/": {"state", "reason", "priority", "version", "detail"},
+    # A meeting that does not exist or was not agreed.
+    "POST /api/projects/{id}/meetings/": {"meeting"},
 }
 
 
@@ -217,7 +248,18 @@ def _known_records(ledger) -> dict[str, dict]:
         event=ledger["event"],
         dry_run=True,
     )
+    host = participant_services.create_participant(
+        actor=system_user(), event=ledger["event"], name="哈尔滨表格园区", side="host"
+    )
+    visitor = participant_services.create_participant(
+        actor=system_user(), event=ledger["event"], name="深圳表格企业", side="visitor"
+    )
+    meeting = participant_services.create_must_meeting(
+        actor=system_user(), requester=visitor, recipient=host
+    )
     return {
+        "/api/participants/": {"id": host.pk},
+        "/api/meeting-requests/": {"id": meeting.pk},
         "/api/jobs/": {"id": job.pk},
         "/api/progress/": {"id": step.pk},
         "/api/evidence/": {"id": step.evidence.get().pk},

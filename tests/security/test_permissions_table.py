@@ -21,6 +21,7 @@ from investpromo.core.audit import system_user
 from investpromo.followup.services import record_progress, take_snapshot
 from investpromo.jobs.models import Job
 from investpromo.jobs.services import submit_job
+from investpromo.participants import services as participants
 from investpromo.projects.rates import set_exchange_rate
 from investpromo.sectors.models import IndustryCategory, SEIIndustry
 from tests.factories import make_event, make_org, make_project, region
@@ -85,6 +86,21 @@ def _make_objects() -> dict:
     objects["evidence"] = objects["step"].evidence.get()
     objects["snapshot"] = take_snapshot(
         actor=actor, event=event, as_of=dt.date(2024, 9, 30), label="表格月报"
+    )
+    # A matchmaking event: participants in Harbin (the officer "here"'s) and Daqing, and an
+    # agreed meeting between them that the Harbin project can name as its origin.
+    meeting_event = make_event(slug="table-meeting-event", start=dt.date(2024, 11, 1))
+    objects["meeting_event"] = meeting_event
+    for name, code, side in (
+        ("participant", "230103", "host"),
+        ("daqing_participant", "230602", "host"),
+        ("third_participant", "440300", "visitor"),
+    ):
+        objects[name] = participants.create_participant(
+            actor=actor, event=meeting_event, name=f"表格{name}", side=side, region=region(code)
+        )
+    objects["meeting"] = participants.create_must_meeting(
+        actor=actor, requester=objects["participant"], recipient=objects["daqing_participant"]
     )
     objects["rate"], _ = set_exchange_rate(
         actor=actor, currency="EUR", cny_per_unit="7.8", date=event.start_date
