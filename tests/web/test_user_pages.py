@@ -237,3 +237,13 @@ def test_the_password_page_says_what_is_wrong(viewer_client):
     html = unescape(response.content.decode())
     assert response.status_code == 200
     assert "两次输入的新密码不一致" in html
+
+
+def test_events_are_listed_newest_first(admin_client):
+    make_event(slug="older-fair", start=dt.date(2023, 6, 1))
+    make_event(slug="newer-fair", start=dt.date(2025, 6, 1))
+    make_event(slug="middle-fair", start=dt.date(2024, 6, 1))
+    html = admin_client.get(reverse("web:event_list")).content.decode()
+    order = [html.index(f"/events/{slug}/") for slug in ("newer-fair", "middle-fair", "older-fair")]
+    assert order == sorted(order)
+    assert reverse("web:event_create") in html
