@@ -211,29 +211,31 @@ def latest_run_any_state(event) -> RecommendationRun | None:
 def participant_recommendations(participant, *, limit: int = 10, fresh: bool = False):
     """The participant's recommended counterparts, best first, with reasons in words.
 
-    From the event's latest finished run unless `fresh` or there is none; then computed now.
+    From the event's latest finished run, unless `fresh`, there is none, or it holds nothing
+    for this participant (approved since, or nothing fitted then): then computed now.
     """
     from investpromo.participants.models import Participant
 
     names = Names()
     run = None if fresh else latest_run(participant.event)
+    stored = []
     if run is not None:
+        stored = list(
+            Recommendation.objects.filter(run=run, participant=participant)
+            .order_by("rank")
+            .values_list("counterpart_id", "counterpart__status", "score", "parts", "reasons")
+        )
+    if stored:
         # Since the run, a counterpart may have been rejected or merged, or a request made or
         # declined: such pairs are left out, as a new run would leave them out.
-        stored = (
-            Recommendation.objects.filter(
-                run=run, participant=participant, counterpart__status__in=RECOMMENDED_STATUSES
-            )
-            .order_by("rank")
-            .values_list("counterpart_id", "score", "parts", "reasons")
-        )
         excluded = _excluded_counterparts(participant)
         rows = [
             (counterpart, score, parts, [Reason(r["code"], r["params"]) for r in reasons])
-            for counterpart, score, parts, reasons in stored
-            if counterpart not in excluded
+            for counterpart, status, score, parts, reasons in stored
+            if status in RECOMMENDED_STATUSES and counterpart not in excluded
         ][:limit]
     else:
+        # No run yet, or none that knew this participant (approved since): computed now.
         profiles = event_profiles(participant.event)
         if participant.pk not in {profile.id for profile in profiles}:
             return []

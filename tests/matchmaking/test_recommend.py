@@ -251,3 +251,10 @@ def test_ranges_in_another_currency_count_in_cny_at_the_events_rate(event):
     assert (by_id[event.battery.pk].size_min, by_id[event.battery.pk].size_max) == (7100.0, 14200.0)
     # No euro rate on that day: the range says nothing comparable.
     assert by_id[event.exchange.pk].size_min is None
+
+
+def test_a_participant_approved_after_the_run_gets_recommendations_computed_now(event):
+    start_recommendation_run(actor=system_user(), event=event)
+    Participant.objects.filter(pk=event.pending.pk).update(status=Participant.Status.APPROVED)
+    shown = participant_recommendations(event.pending)
+    assert shown and shown[0].participant == event.park.pk  # it seeks 石墨烯产业园用地
