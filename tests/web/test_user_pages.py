@@ -247,3 +247,18 @@ def test_events_are_listed_newest_first(admin_client):
     order = [html.index(f"/events/{slug}/") for slug in ("newer-fair", "middle-fair", "older-fair")]
     assert order == sorted(order)
     assert reverse("web:event_create") in html
+
+
+@pytest.mark.parametrize("name", ["web:user_create", "web:event_create", "web:password_change"])
+def test_the_forms_speak_english_in_english_and_chinese_in_chinese(admin_client, name):
+    english = admin_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = admin_client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    words = {
+        "web:user_create": ("Add a user", "添加用户", "Role", "角色"),
+        "web:event_create": ("New event", "新建活动", "Host region", "举办地"),
+        "web:password_change": ("Change your password", "修改密码", "New password", "新密码"),
+    }[name]
+    en_title, zh_title, en_label, zh_label = words
+    assert en_title in english and en_label in english
+    assert zh_title not in english and zh_label not in english
+    assert zh_title in chinese and zh_label in chinese
