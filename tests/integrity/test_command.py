@@ -10,10 +10,16 @@ from investpromo.core.models import ChangeLog
 from investpromo.integrity.models import ProjectLink
 
 
-def _scan(*args) -> str:
+def _scan(*args, err=None) -> str:
     out = StringIO()
-    call_command("integrity", "scan", *args, stdout=out)
+    call_command("integrity", "scan", *args, stdout=out, stderr=err or StringIO())
     return out.getvalue()
+
+
+def _apply() -> tuple[dict, str]:
+    err = StringIO()
+    data = json.loads(_scan("--apply", "--format", "json", err=err))
+    return data, err.getvalue().strip()
 
 
 def test_json_has_exactly_the_shape_of_the_issue(ledger):
@@ -46,10 +52,11 @@ def test_apply_links_same_pairs_queues_reviews_and_is_idempotent(ledger):
     # Another enterprise of the same core name: the name-only investor's pairs need a person.
     namesake = make_org("澜拓新材料科技（宁波）有限公司", home="330200", uscc=USCC_OTHER_LANTUO)
     make_project(event=e2, investor=namesake, name="石墨负极材料项目", value="500000000")
-    data = json.loads(_scan("--apply", "--format", "json"))
+    data, summary = _apply()
+    assert list(data) == ["pairs"]
     # Linked: the upgrade, the capital increase and p4 as p1's later phase; queued: p1–p2,
     # p9–p10 and p2–namesake.
-    assert data["applied"] == {"linked": 3, "queued": 3, "unchanged": 0}
+    assert summary == "linked 3, queued 3, already linked 0"
     statuses = dict(ProjectLink.objects.values_list("kind", "status").filter(later=ledger["p6"]))
     assert statuses == {"upgrade": "confirmed"}
     assert ProjectLink.objects.filter(status="pending").count() == 3
@@ -59,8 +66,7 @@ def test_apply_links_same_pairs_queues_reviews_and_is_idempotent(ledger):
     assert confirmed.decided_via == "scan" and confirmed.decided_by.username
     assert confirmed.evidence and confirmed.score is not None
     assert ChangeLog.objects.filter(content_type__model="projectlink").count() == 6
-    again = json.loads(_scan("--apply", "--format", "json"))
-    assert again["applied"] == {"linked": 0, "queued": 0, "unchanged": 6}
+    assert _apply()[1] == "linked 0, queued 0, already linked 6"
     assert ProjectLink.objects.count() == 6
 
 

@@ -88,10 +88,13 @@ class Command(InvestPromoCommand):
         if options["apply"]:
             applied = apply_scan(actor=self.actor(options), pairs=pairs, via="cli")
         if options["format"] == "json":
-            data = pairs_as_json(pairs)
+            # Exactly the shape on stdout; what --apply did goes to stderr.
+            self.stdout.write(json.dumps(pairs_as_json(pairs), ensure_ascii=False, indent=2))
             if applied is not None:
-                data["applied"] = applied
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+                self.stderr.write(
+                    f"linked {applied['linked']}, queued {applied['queued']}, "
+                    f"already linked {applied['unchanged']}"
+                )
             return
         for pair in pairs:
             self.stdout.write(
