@@ -8,6 +8,8 @@ themselves in their Meta with gettext_lazy; a model named here and in its Meta k
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -68,3 +70,34 @@ def name_models_and_apps() -> None:
 
 
 name_models_and_apps()
+
+
+class AccountAdmin(UserAdmin):
+    """Accounts, read-only here: they change on 用户管理 (/users/) or with `investpromo user`,
+    through the services that audit them and keep the last administrator. The admin's own
+    password form stays (a new password still ends the user's API token)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        ]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountAdmin)

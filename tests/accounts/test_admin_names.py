@@ -28,3 +28,18 @@ def test_every_named_model_exists_and_every_name_is_translated():
             assert str(meta.verbose_name) == str(singular)
             # Translated: no Latin letters left (SEI is written out in Chinese).
             assert not any("a" <= c.lower() <= "z" for c in str(plural)), (label, plural)
+
+
+def test_accounts_are_read_only_in_the_admin(client):
+    from django.urls import reverse
+
+    admin = make_user("admin-reader", superuser=True)
+    other = make_user("someone")
+    client.force_login(admin)
+    assert client.get(reverse("admin:auth_user_add")).status_code == 403
+    assert client.get(reverse("admin:auth_user_delete", args=[other.pk])).status_code == 403
+    change = reverse("admin:auth_user_change", args=[other.pk])
+    assert client.get(change).status_code == 200
+    client.post(change, {"username": "renamed", "is_superuser": "on", "is_staff": "on"})
+    other.refresh_from_db()
+    assert (other.username, other.is_superuser, other.is_staff) == ("someone", False, False)

@@ -444,6 +444,7 @@ ADMIN_OWN = {
 # reference data its loaders write.
 READ_ONLY_IN_ADMIN = (LOGIN, LOGIN, LOGIN, LOGIN, 403)
 for _model in (
+    "auth_user",  # accounts are added on 用户管理 (/users/), through the audited services
     "core_changelog",
     "django_tasks_database_dbtaskresult",
     "followup_snapshot",
