@@ -91,3 +91,13 @@ def test_organisers_print_links_to_copy(event, seeker, park, capsys):
     assert ids == {seeker.pk, park.pk}
     token = lines[0].split("/portal/")[1].rstrip("/")
     assert services.verify_portal_token(token).participant.pk == int(lines[0].split("\t")[0])
+
+
+def test_administrators_name_organisers_from_the_command_line(event, daqing_officer, capsys):
+    call_command("participants", "organiser", "add", daqing_officer.username, "--event", event.slug)
+    call_command("participants", "organiser", "list", "--event", event.slug)
+    assert capsys.readouterr().out.splitlines()[-1] == daqing_officer.username
+    call_command(
+        "participants", "organiser", "remove", daqing_officer.username, "--event", event.slug
+    )
+    assert not event.organisers.exists()
