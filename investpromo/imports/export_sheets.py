@@ -41,8 +41,9 @@ class Column:
 def number_in_wan(value: Decimal | None, *, fallback=None):
     """VALUE (in whole units) in 万 as a spreadsheet number, if a number holds it exactly.
 
-    A spreadsheet number has about 15 significant digits; a value that needs more is written
-    as FALLBACK (its text, which the importer reads exactly) when one is given.
+    A spreadsheet number holds 15 significant digits, as many as a value may have today; a
+    value that needs more (a record from before that rule) is written as FALLBACK, its text,
+    which the importer reads exactly, when one is given.
     """
     if value is None:
         return None

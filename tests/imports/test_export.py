@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from investpromo.core.audit import system_user
 from investpromo.followup.models import ProgressStep
+from investpromo.followup.services import record_progress
 from investpromo.imports.export import export_event, value_cell
 from investpromo.imports.progress import import_progress
 from investpromo.projects.models import Project
@@ -158,3 +159,69 @@ def test_import_queries_do_not_grow_with_the_rows(tmp_path, django_assert_max_nu
         assert report.created == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_export_types_progress_columns_totals_and_values_too_long_for_a_number(tmp_path):
+    event = make_event(slug="typed")
+    investor = make_org("类型测试有限公司")
+    started = make_project(
+        event=event, name="已开工项目", investor=investor, value="250000000", value_text="2.5亿元"
+    )
+    record_progress(
+        actor=system_user(), project=started, stage="registered", date=dt.date(2024, 9, 10)
+    )
+    record_progress(
+        actor=system_user(), project=started, stage="approved", date=dt.date(2024, 10, 8),
+        approvals=["project"], funds_in_place=Decimal("30000000"),
+    )  # fmt: skip
+    # 15 significant digits, the most a value may have: a spreadsheet number still holds it.
+    precise = make_project(
+        event=event, name="精确金额项目", investor=investor, value="1234567890123.45"
+    )
+    path = tmp_path / "typed.xlsx"
+    assert export_event(event, path) == 2
+    sheet = load_workbook(path)["签约项目"]
+    header, *rows, totals = list(sheet.values)
+    records = {row[1]: dict(zip(header, row, strict=True)) for row in rows}
+    first, second = records["已开工项目"], records["精确金额项目"]
+    assert first["签约金额（万）"] == 25000 and isinstance(first["签约金额（万）"], int | float)
+    assert first["金额原文"] == "2.5亿元"
+    assert (first["最新进展阶段"], first["最新进展日期"].date()) == ("审批", dt.date(2024, 10, 8))
+    assert first["到位资金（万元）"] == 3000
+    assert second["签约金额（万）"] == 123456789.012345
+    assert second["最新进展阶段"] is None and second["到位资金（万元）"] is None
+    assert totals[:2] == ("合计", "2个项目")
+    total_wan = Decimal(str(totals[header.index("折合人民币（万元）")]))
+    assert total_wan == (started.value_cny + precise.value_cny) / 10000
+    assert totals[header.index("到位资金（万元）")] == 3000
+    assert sheet.cell(row=2, column=header.index("签约金额（万）") + 1).number_format == (
+        "#,##0.00####"
+    )
+    copy = make_event(slug="typed-copy")
+    report = run(path, copy)
+    assert (report.created, report.errors, report.summary_rows) == (2, [], 1)
+    assert sorted(
+        Project.objects.filter(event=copy).values_list("contract_value", "value_text")
+    ) == [
+        (Decimal("250000000"), "2.5亿元"),
+        (Decimal("1234567890123.45"), "1234567890123.45元"),
+    ]
+
+
+def test_an_amount_as_written_that_disagrees_with_the_number_is_not_kept(tmp_path):
+    rows = [
+        ["项目名称", "投资方", "落地地区", "签约金额（万）", "币种", "金额原文"],
+        ["改过的项目", "改动测试有限公司", "松北区", 3000, "CNY", "约2000万元"],
+        ["约数项目", "改动测试有限公司", "松北区", 2000, "CNY", "约2000万元"],
+    ]
+    path = xlsx(tmp_path / "edited.xlsx", {"签约项目": rows})
+    report = run(path, make_event(slug="edited"))
+    assert (report.created, report.errors) == (2, [])
+    assert [str(warning) for warning in report.warnings] == [
+        '签约项目!2: 签约金额（万）: the amount as written ("约2000万元") is not the amount in '
+        "签约金额（万）: the amount is kept, the text is not"
+    ]
+    stored = dict(
+        Project.objects.filter(event__slug="edited").values_list("name", "value_approximate")
+    )
+    assert stored == {"改过的项目": False, "约数项目": True}
