@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
 from investpromo.projects.models import Project
 from tests.factories import make_event, make_project
@@ -121,6 +122,10 @@ def test_export_command(tmp_path, event):
     with pytest.raises(CommandError) as caught:
         call_command("export", "--event", "cmd-event", str(tmp_path / "out.ods"))
     assert caught.value.returncode == 2
+    command("export", "--event", "cmd-event", str(tmp_path / "out.xlsx"), "--lang", "en")
+    info = load_workbook(tmp_path / "out.xlsx")["Export information"]
+    labels = {row[0].strip(): row[1] for row in info.iter_rows(values_only=True) if row[0]}
+    assert labels["Projects"] == 3 and labels["Event"] == "测试推介会 (cmd-event)"
 
 
 def test_output_files_in_missing_folders_are_refused_before_any_work(tmp_path, event):

@@ -11,8 +11,14 @@ class Command(InvestPromoCommand):
     def add_arguments(self, parser):
         parser.add_argument("--event", required=True, metavar="SLUG")
         parser.add_argument("path", metavar="PATH", help="the .xlsx or .csv file to write")
+        parser.add_argument(
+            "--lang",
+            choices=["zh", "en"],
+            default="zh",
+            help="language of the xlsx's 导出说明 sheet (the data sheets keep their headers)",
+        )
 
     def handle(self, *args, **options):
         event = get_event(options["event"])
-        count = export_event(event, options["path"])
+        count = export_event(event, options["path"], lang=options["lang"])
         self.stdout.write(f"Wrote {count} projects of {event.slug} to {options['path']}")
