@@ -65,8 +65,9 @@ def solve(
         and remaining > 0.5
         and variable_count(problem) <= MAX_VARIABLES
     ):
-        covered = [p for p in range(len(problem.cap)) if state.count[p]]
-        result = solve_exact(problem, time_limit=0.8 * remaining, hint=state, must_meet=covered)
+        result = solve_exact(
+            problem, time_limit=0.8 * remaining, hint=state, least_met=state.covered
+        )
         if result.value is not None and result.value > state.value:
             state = _state_from(problem, result.slot_of)
         if result.bound is not None:
@@ -118,6 +119,9 @@ def _schedule_of(problem: Problem, state: State, bound: int | None, seconds: flo
 def unplaced_reason(problem: Problem, state: State, meeting: int) -> str:
     a, b = problem.ends[meeting]
     if not problem.available[a] & problem.available[b]:
+        people = problem.instance.participants
+        if set(people[a].available) & set(people[b].available):
+            return "tables_full"  # the slots they share have no tables at all
         return "no_common_slot"
     if not problem.allowed[meeting]:
         return "no_table"

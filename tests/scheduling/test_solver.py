@@ -115,6 +115,13 @@ def test_requests_without_a_common_slot_or_table_are_named():
     assert result["summary"]["participants_without_meeting"] == 2  # c and host share slots
 
 
+def test_a_slot_without_tables_holds_no_meeting():
+    data = event(2, 0, {"a": [1, 2], "b": [1, 2]}, [("a", "b", "must")])
+    result = run(data)
+    assert result["unplaced"] == [{"id": "m1", "reason": "tables_full"}]
+    assert result["summary"]["upper_bound"] == 0
+
+
 def test_hosts_sit_at_their_own_table_and_visitors_keep_theirs_between_meetings():
     people = {"host": {"available": [1, 2], "table": 3}, "v": [1, 2], "w": [1, 2], "x": [1, 2]}
     meetings = [
