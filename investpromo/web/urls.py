@@ -13,6 +13,7 @@ from investpromo.web.views import (
     lookups,
     password,
     places,
+    portal,
     projects,
     snapshots,
     users,
@@ -38,6 +39,8 @@ urlpatterns = [
     path("projects/<int:pk>/delete/", projects.project_delete, name="project_delete"),
     path("projects/<int:pk>/progress/", followup.record_step, name="record_step"),
     path("orgs/<int:pk>/", places.organisation_detail, name="organisation_detail"),
+    # A participant's personal page: its link is its key (no account, no sign-in).
+    path("portal/<str:token>/", portal.portal_page, name="portal"),
     path("regions/<str:code>/", places.region_detail, name="region_detail"),
     path("imports/", imports.import_index, name="import_index"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),

@@ -110,6 +110,7 @@ KWARGS = {
     "api:event-snapshots": ("slug", "slug", "event"),
     "api:event-recommendations": ("slug", "slug", "event"),
     "api:event-match-weights": ("slug", "slug", "event"),
+    "web:portal": ("token", "token", "portal"),
     "api:event-participants": ("slug", "slug", "meeting_event"),
     "api:event-meeting-requests": ("slug", "slug", "meeting_event"),
     "api:event-meeting-overview": ("slug", "slug", "meeting_event"),
@@ -203,6 +204,12 @@ TABLE = {
         Call("POST", (LOGIN, 403, 403, 200, 200), {}, form=True),
     ),
     "web:organisation_detail": row(Call("GET", WEB_READ)),
+    # A participant's personal page: the link is the key, whoever opens it (signed in or not);
+    # a POST without a request to act on is refused on the page.
+    "web:portal": row(
+        Call("GET", (200, 200, 200, 200, 200)),
+        Call("POST", (400, 400, 400, 400, 400), {}, form=True),
+    ),
     "web:region_detail": row(Call("GET", WEB_READ)),
     # Blank templates hold no data: anyone signed in may download them.
     "web:import_template": row(Call("GET", WEB_READ)),

@@ -7,6 +7,7 @@ role's request undone before the next: the whole walk takes seconds.
 import datetime as dt
 import json
 from http.cookies import SimpleCookie
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -102,6 +103,8 @@ def _make_objects() -> dict:
     objects["meeting"] = participants.create_must_meeting(
         actor=actor, requester=objects["participant"], recipient=objects["daqing_participant"]
     )
+    _link, token = participants.issue_portal_link(actor=actor, participant=objects["participant"])
+    objects["portal"] = SimpleNamespace(token=token)
     objects["rate"], _ = set_exchange_rate(
         actor=actor, currency="EUR", cny_per_unit="7.8", date=event.start_date
     )

@@ -19,6 +19,7 @@ import investpromo.settings as app_settings
 from investpromo.core.audit import system_user
 from investpromo.followup.services import record_progress, take_snapshot
 from investpromo.jobs.models import Job
+from investpromo.participants import services as participant_services
 from tests.factories import make_event, make_project
 
 pytestmark = pytest.mark.django_db
@@ -118,8 +119,16 @@ def every_record(admin_user, admin_client):
     )
     job = Job.objects.get(kind=Job.Kind.SIGNING_IMPORT)
     evidence = step.evidence.get()
+    participant = participant_services.create_participant(
+        actor=system_user(), event=event, name="测试参会单位", side="visitor"
+    )
+    _link, token = participant_services.issue_portal_link(
+        actor=system_user(), participant=participant
+    )
     return {
+        "web:portal": {"token": token},
         "web:event_detail": {"slug": event.slug},
+        "web:event_bulletin": {"slug": event.slug},
         "web:snapshot_create": {"slug": event.slug},
         "web:project_detail": {"pk": project.pk},
         "web:project_edit": {"pk": project.pk},
