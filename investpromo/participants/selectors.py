@@ -1,6 +1,7 @@
 """Reading an event's participants and meeting requests (for the organiser, the API, the scheduler)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -12,7 +13,10 @@ from investpromo.participants.models import (
     MeetingState,
     Participant,
     ParticipantStatus,
+    ProjectOrigin,
 )
+from investpromo.projects.models import Project
+from investpromo.projects.money import SumCNY, yuan_from_fen
 
 ACCEPTED_STATES = (MeetingState.ACCEPTED, MeetingState.SCHEDULED, MeetingState.HELD)
 
@@ -164,4 +168,48 @@ def project_origins(project) -> QuerySet:
     """The meetings a project came from, with their events and participants."""
     return MeetingRequest.objects.filter(projects_signed__project=project).select_related(
         "event", "requester", "recipient"
+    )
+
+
+@dataclass(frozen=True)
+class MatchmakingOutcome:
+    """What an event's matchmaking led to, for its report."""
+
+    meetings_agreed: int
+    meetings_held: int
+    # The event's projects that name a meeting of the event as their origin.
+    projects_from_meetings: int
+    value_from_meetings_cny: Decimal
+    projects_signed: int
+    value_signed_cny: Decimal
+
+    @property
+    def share_of_value(self) -> Decimal | None:
+        """The share of the event's signed value that came from its meetings (None: nothing)."""
+        if not self.value_signed_cny:
+            return None
+        return (self.value_from_meetings_cny / self.value_signed_cny).quantize(Decimal("0.0001"))
+
+
+def matchmaking_outcome(event) -> MatchmakingOutcome:
+    """Meetings agreed and held at the event, and the event's signings that came from them."""
+    states = dict(
+        MeetingRequest.objects.filter(event=event)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    signed = Project.objects.filter(event=event)
+    from_meetings = signed.filter(
+        Exists(ProjectOrigin.objects.filter(project=OuterRef("pk"), meeting__event=event))
+    )
+    totals = signed.aggregate(count=Count("id"), fen=SumCNY())
+    matched = from_meetings.aggregate(count=Count("id"), fen=SumCNY())
+    return MatchmakingOutcome(
+        meetings_agreed=sum(states.get(state, 0) for state in ACCEPTED_STATES),
+        meetings_held=states.get(MeetingState.HELD, 0),
+        projects_from_meetings=matched["count"],
+        value_from_meetings_cny=yuan_from_fen(matched["fen"]),
+        projects_signed=totals["count"],
+        value_signed_cny=yuan_from_fen(totals["fen"]),
     )

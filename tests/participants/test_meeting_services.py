@@ -144,3 +144,18 @@ def test_organiser_views_by_state_without_agreement_and_most_requested(
     assert ranked == [park] and ranked[0].requests == 2
     assert selectors.find_participant(event, str(park.pk)) == park
     assert selectors.find_participant(event, "大庆高新区管委会（示例）") == park
+
+
+def test_the_event_report_counts_what_matchmaking_led_to(event, seeker, park, organiser):
+    meeting = services.create_must_meeting(actor=organiser, requester=seeker, recipient=park)
+    services.record_meeting_outcome(actor=organiser, meeting=meeting, state="held")
+    from_meeting = make_project(
+        event=event, name="导热膜项目（示例）", investor=seeker.organisation, value="300000000"
+    )
+    make_project(event=event, name="其他项目（示例）", value="100000000")
+    services.link_project_to_meeting(actor=organiser, project=from_meeting, meeting=meeting)
+    outcome = selectors.matchmaking_outcome(event)
+    assert (outcome.meetings_agreed, outcome.meetings_held) == (1, 1)
+    assert (outcome.projects_from_meetings, outcome.projects_signed) == (1, 2)
+    assert outcome.value_from_meetings_cny == 300_000_000
+    assert str(outcome.share_of_value) == "0.7500"
