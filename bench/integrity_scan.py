@@ -71,7 +71,7 @@ def quality() -> bool:
         for pair in pairs:
             key = tuple(sorted((pair.earlier.id, pair.later.id)))
             if pair.decision == "review" and key in true:
-                print("  review:", pair.kind, "|".join(pair.evidence))
+                print("  review:", pair.kind, pair.evidence)
     wrong = sorted(same - true)[:5]
     for a, b in wrong:
         print(f"  wrong same: {by_id[a].investor_name} {by_id[a].name} / "

@@ -77,7 +77,7 @@ class Pair:
     kind: str
     score: float
     decision: str
-    evidence: list[str]
+    evidence: list[dict]  # {"code": …, parameters…}: see integrity.evidence
     # The scan's own certainty: a `same` pair, or a later phase it would link unasked.
     confident: bool = False
 
@@ -113,32 +113,32 @@ def prepare(records: Iterable[Record], places: Places) -> list[Record]:
     return prepared
 
 
-def _investor_match(a: Record, b: Record) -> tuple[str | None, str]:
+def _investor_match(a: Record, b: Record) -> tuple[str | None, dict | None]:
     """('strong'|'weak'|'ambiguous'|None, evidence)."""
     if a.investor_id == b.investor_id:
-        return "strong", "investor: same organisation"
+        return "strong", {"code": "same_organisation"}
     if a.investor_uscc and b.investor_uscc:
         if a.investor_uscc == b.investor_uscc:
-            return "strong", f"investor: same USCC {a.investor_uscc}"
-        return None, ""  # two USCCs are two enterprises, whatever their names
+            return "strong", {"code": "same_uscc", "uscc": a.investor_uscc}
+        return None, None  # two USCCs are two enterprises, whatever their names
     if a.core == b.core:
         if a.core_ambiguous:
-            return "ambiguous", f"investor: {a.core} is the name of enterprises of several USCCs"
-        return "strong", f"investor: names agree after normalisation ({a.core})"
+            return "ambiguous", {"code": "ambiguous_name", "core": a.core}
+        return "strong", {"code": "same_name", "core": a.core}
     if a.investor_province and b.investor_province and a.investor_province != b.investor_province:
-        return None, ""
+        return None, None
     short, full = sorted((a.core, b.core), key=len)
     if is_short_name(short, full):
-        return "weak", f"investor: {short} abbreviates {full}"
-    return None, ""
+        return "weak", {"code": "short_name", "short": short, "full": full}
+    return None, None
 
 
-def _destination_match(a: Record, b: Record) -> tuple[float, str]:
+def _destination_match(a: Record, b: Record) -> tuple[float, dict]:
     if a.destination == b.destination:
-        return 1.0, "destination: same region"
+        return 1.0, {"code": "same_region"}
     if a.destination in b.destination_chain or b.destination in a.destination_chain:
-        return 0.9, "destination: one region inside the other"
-    return 0.5, "destination: other districts of one prefecture"
+        return 0.9, {"code": "nested_region"}
+    return 0.5, {"code": "same_prefecture"}
 
 
 def _amount_relation(earlier: Decimal, later: Decimal) -> str:
@@ -171,10 +171,12 @@ def compare(a: Record, b: Record) -> Pair | None:
     relation = _amount_relation(earlier.value_cny, later.value_cny)
     evidence = [
         investor_evidence,
-        f"name: {similarity:.2f} ({earlier.key} / {later.key})",
+        {"code": "name", "similarity": round(similarity, 2), "earlier": earlier.key,
+         "later": later.key},
         place_evidence,
-        f"amount: {relation} ({earlier.value_cny} → {later.value_cny} CNY)",
-    ]
+        {"code": f"amount_{relation}", "earlier": str(earlier.value_cny),
+         "later": str(later.value_cny)},
+    ]  # fmt: skip
     score = round(
         0.3 * (1.0 if investor == "strong" else 0.8)
         + 0.4 * similarity
@@ -186,17 +188,19 @@ def compare(a: Record, b: Record) -> Pair | None:
     needed = SAME_NAME if investor == "strong" else SAME_NAME_SHORT_INVESTOR
     agrees = investor != "ambiguous" and similarity >= needed and place >= 0.9
     if earlier.phase != later.phase:
-        evidence.append(f"phase: {earlier.phase} → {later.phase}")
+        evidence.append({"code": "phase", "earlier": earlier.phase, "later": later.phase})
         return Pair(earlier, later, LATER_PHASE, score, DIFFERENT, evidence, agrees)
     if same_event:
         kind = DOUBLE_REPORT
-        evidence.append("order: same event")
+        evidence.append({"code": "same_event"})
         fits = relation == "equal"
     else:
         upgraded = earlier.agreement in _PRELIMINARY and later.agreement == "contract"
         if upgraded:
             kind, fits = UPGRADE, relation in ("equal", "larger")
-            evidence.append(f"agreement: {earlier.agreement} → {later.agreement}")
+            evidence.append(
+                {"code": "agreement", "earlier": earlier.agreement, "later": later.agreement}
+            )
         elif relation == "larger":
             kind, fits = CAPITAL_INCREASE, True
         else:
@@ -206,7 +210,7 @@ def compare(a: Record, b: Record) -> Pair | None:
             and later.signing_date
             and later.signing_date < earlier.signing_date
         ):
-            evidence.append("order: signed before the earlier event's record")
+            evidence.append({"code": "signed_before"})
             fits = False
     confident = fits and agrees
     return Pair(earlier, later, kind, score, SAME if confident else REVIEW, evidence, confident)

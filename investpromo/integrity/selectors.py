@@ -7,6 +7,7 @@ from investpromo.core.errors import NotFound
 from investpromo.events.models import Event
 from investpromo.geo.models import Region
 from investpromo.integrity.countonce import counted_values, event_figures, link_groups
+from investpromo.integrity.evidence import evidence_text
 from investpromo.integrity.models import ProjectLink
 from investpromo.integrity.names import is_short_name, parse_enterprise_name, region_places
 from investpromo.integrity.scan import Pair, Record, prepare, region_tree, scan
@@ -94,7 +95,7 @@ def pairs_as_json(pairs: list[Pair]) -> dict:
                 "kind": pair.kind,
                 "score": pair.score,
                 "decision": pair.decision,
-                "evidence": pair.evidence,
+                "evidence": [evidence_text(item) for item in pair.evidence],
             }
             for pair in pairs
         ]

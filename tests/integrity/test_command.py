@@ -37,7 +37,11 @@ def test_json_has_exactly_the_shape_of_the_issue(ledger):
     assert pair["later"]["investor"] == "澜拓新材料科技(深圳)有限公司"
     assert (pair["kind"], pair["decision"]) == ("re_signing", "same")
     assert isinstance(pair["score"], float) and 0 < pair["score"] <= 1
-    assert all(isinstance(line, str) for line in pair["evidence"])
+    assert pair["evidence"][0] == "投资方：名称规范化后一致（澜拓新材料科技）"
+    english = json.loads(_scan("--format", "json", "--lang", "en"))["pairs"]
+    assert [p["evidence"][0] for p in english if p["later"]["id"] == ledger["p2"].pk] == [
+        "investor: names agree after normalisation (澜拓新材料科技)"
+    ]
     kinds = {p["kind"] for p in data["pairs"]}
     assert kinds == {"re_signing", "upgrade", "capital_increase", "double_report", "later_phase"}
     assert {p["decision"] for p in data["pairs"]} <= {"same", "review", "different"}
@@ -75,7 +79,8 @@ def test_text_lists_pairs_with_evidence_and_a_summary(ledger):
     first = text.splitlines()[0].split("\t")
     assert first[:2] == ["same", "double_report"]
     assert first[3].startswith(f"#{ledger['p9'].pk} fair-2023 工业机器人项目")
-    assert "investor: names agree after normalisation (澜拓新材料科技)" in text
+    # Worded in the active language (the suite's is Chinese).
+    assert "\t投资方：名称规范化后一致（澜拓新材料科技）\n" in text
     assert text.rstrip().endswith("6 pairs: 4 same, 0 to review")
 
 

@@ -1,7 +1,9 @@
 """The scan on a constructed ledger: what it pairs, how, and what it must leave alone."""
 
 import pytest
+from django.utils import translation
 
+from investpromo.integrity.evidence import evidence_text
 from investpromo.integrity.selectors import scan_ledger
 
 
@@ -24,9 +26,26 @@ def test_the_scan_finds_each_kind_and_nothing_else(ledger):
 
 def test_evidence_says_why(ledger):
     pair = next(p for p in scan_ledger() if p.later.id == ledger["p2"].pk)
-    assert pair.evidence[0] == "investor: names agree after normalisation (澜拓新材料科技)"
-    assert pair.evidence[2] == "destination: one region inside the other"
-    assert pair.evidence[3].startswith("amount: equal")
+    assert pair.evidence[0] == {"code": "same_name", "core": "澜拓新材料科技"}
+    assert pair.evidence[1] == {
+        "code": "name",
+        "similarity": 1.0,
+        "earlier": "年产10万吨石墨负极材料",
+        "later": "年产10万吨石墨负极材料",
+    }
+    assert pair.evidence[2] == {"code": "nested_region"}
+    assert pair.evidence[3] == {
+        "code": "amount_equal",
+        "earlier": "500000000.00",
+        "later": "500000000.00",
+    }
+    with translation.override("en"):
+        words = [evidence_text(item) for item in pair.evidence]
+    assert words[0] == "investor: names agree after normalisation (澜拓新材料科技)"
+    assert words[1] == "name: 1.00 (年产10万吨石墨负极材料 / 年产10万吨石墨负极材料)"
+    assert words[3] == "amount: equal (500000000.00 → 500000000.00 CNY)"
+    with translation.override("zh-hans"):
+        assert evidence_text(pair.evidence[2]) == "落地地：一地在另一地之内"
     assert 0.9 <= pair.score <= 1
 
 

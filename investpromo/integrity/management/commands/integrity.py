@@ -6,8 +6,11 @@ enterprise; merge/unmerge: make two organisations one, or undo that.
 
 import json
 
+from django.utils import translation
+
 from investpromo.core.errors import NotFound
 from investpromo.core.management.base import InvestPromoCommand
+from investpromo.integrity.evidence import evidence_text
 from investpromo.integrity.models import OrganisationMerge
 from investpromo.integrity.selectors import (
     pairs_as_json,
@@ -34,6 +37,9 @@ class Command(InvestPromoCommand):
             help="link the `same` pairs and queue the `review` ones for a person",
         )
         scan.add_argument("--format", choices=["json", "text"], default="json")
+        scan.add_argument(
+            "--lang", choices=["zh", "en"], default="zh", help="language of the evidence"
+        )
         suggest = sub.add_parser("suggest", help="organisations that look like one enterprise")
         suggest.add_argument("--format", choices=["json", "text"], default="json")
         merge = sub.add_parser("merge", help="merge one organisation into another")
@@ -65,7 +71,9 @@ class Command(InvestPromoCommand):
             unmerge_organisations(actor=self.actor(options), merge=merge, via="cli")
             self.stdout.write(f"Merge {merge.pk} undone")
             return None
-        return self._scan(options)
+        language = {"zh": "zh-hans", "en": "en"}[options["lang"]]
+        with translation.override(language):
+            return self._scan(options)
 
     def _suggest(self, options):
         suggestions = suggest_organisation_merges()
@@ -104,8 +112,8 @@ class Command(InvestPromoCommand):
                 f"#{pair.later.id} {pair.later.event_slug} {pair.later.name} "
                 f"({pair.later.investor_name}, {pair.later.value_cny})"
             )
-            for line in pair.evidence:
-                self.stdout.write(f"\t{line}")
+            for item in pair.evidence:
+                self.stdout.write(f"\t{evidence_text(item)}")
         counts = {d: sum(1 for p in pairs if p.decision == d) for d in ("same", "review")}
         summary = f"{len(pairs)} pairs: {counts['same']} same, {counts['review']} to review"
         if applied is not None:
