@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from investpromo.accounts.models import Profile
@@ -268,18 +269,25 @@ def test_user_list_set_deactivate(capsys, admin):
 
 
 @pytest.mark.parametrize(
-    ("argv", "says"),
+    ("argv", "in_chinese", "in_english"),
     [
-        (("add", "x", "--role", "officer"), "An officer needs at least one region"),
-        (("add", "x", "--role", "officer", "--region", "不存在的地方"), "不存在的地方"),
-        (("set", "nobody", "--role", "viewer"), "nobody"),
-        (("deactivate", "chief"), "last active administrator"),
+        (("add", "x", "--role", "officer"), "招商专员至少需要一个地区", "An officer needs"),
+        (("add", "x", "--role", "officer", "--region", "不存在的地方"), "不存在的地方", None),
+        (("set", "nobody", "--role", "viewer"), "没有名为 nobody 的用户", "No user named nobody"),
+        (("deactivate", "chief"), "chief 是最后一位有效的管理员", "the last active administrator"),
     ],
 )
-def test_user_mistakes_are_one_line_exit_2(admin, argv, says):
+def test_user_mistakes_are_one_line_exit_2_in_the_language_in_use(
+    admin, argv, in_chinese, in_english
+):
+    # The command line speaks the site's language (Chinese) unless told otherwise.
     with pytest.raises(CommandError) as error:
         call_command("user", *argv)
-    assert error.value.returncode == 2 and says in str(error.value)
+    assert error.value.returncode == 2 and in_chinese in str(error.value)
+    if in_english:
+        with translation.override("en"), pytest.raises(CommandError) as error:
+            call_command("user", *argv)
+        assert in_english in str(error.value)
 
 
 def test_a_given_password_must_be_replaced_and_the_change_is_logged(admin, officer):

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -199,9 +199,18 @@ def create_user(
     password = one_time_password()
     with transaction.atomic():
         username = _check_username(username)
-        user = get_user_model().objects.create_user(
-            username=username, email=email, password=password
-        )
+        try:
+            # A savepoint: the same name created at this moment by another administrator.
+            with transaction.atomic():
+                user = get_user_model().objects.create_user(
+                    username=username, email=email, password=password
+                )
+        except IntegrityError:
+            raise UserError(
+                _("A user named %(username)s already exists.") % {"username": username},
+                field="username",
+                code="username_taken",
+            ) from None
         profile = Profile.objects.create(user=user, role=role, must_change_password=True)
         _apply_role(user, profile, role, regions)
         _record(actor, user, None, via=via, what="user created")
