@@ -262,3 +262,12 @@ def test_the_forms_speak_english_in_english_and_chinese_in_chinese(admin_client,
     assert en_title in english and en_label in english
     assert zh_title not in english and zh_label not in english
     assert zh_title in chinese and zh_label in chinese
+
+
+def test_the_invitation_to_import_chooses_its_event_on_the_upload_page(admin_client):
+    make_event(slug="newest-fair", start=dt.date(2025, 6, 1))
+    make_event(slug="quiet-fair", start=dt.date(2024, 6, 1))
+    page = admin_client.get(reverse("web:import_index"), {"event": "quiet-fair"}).content.decode()
+    assert re.search(r'<option value="quiet-fair" selected>', page)
+    page = admin_client.get(reverse("web:import_index")).content.decode()
+    assert not re.search(r'<option value="quiet-fair" selected>', page)

@@ -93,7 +93,10 @@ def import_index(request, kind=Job.Kind.SIGNING_IMPORT):
     uploads = UPLOADS[kind]
     if not abilities(request).can_import:
         return _refuse(request, uploads)
-    form = uploads.form(request.POST or None, request.FILES or None)
+    # ?event=SLUG (an empty event's invitation to import): that event is chosen already.
+    form = uploads.form(
+        request.POST or None, request.FILES or None, initial={"event": request.GET.get("event")}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = submit_job(
