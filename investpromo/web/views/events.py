@@ -26,9 +26,11 @@ from investpromo.web.followthrough import event_snapshots, followthrough_figures
 from investpromo.web.followup_forms import AsOfForm, SnapshotForm
 
 PAGE_SIZE = 50
-# Projects a printed event page lists in full; beyond this the print says how many are left
-# out and where to get them (the export), rather than printing a book.
-PRINT_LIMIT = 1000
+# Projects the print version of an event page (?print=1) lists; beyond this the print says how
+# many are left out and where to get them (the export), rather than printing a book. The
+# screen version prints its own page of the list with a note: rendering every project on
+# each view would cost about half a millisecond per project.
+PRINT_LIMIT = 2000
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -59,6 +61,14 @@ def event_bulletin_docx(request, slug):
     return response
 
 
+def _print_url(request) -> str:
+    """This page's print version (every project listed), with the page's as-of date."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["print"] = "1"
+    return f"{request.path}?{query.urlencode()}"
+
+
 def _bulletin_url(event, as_of) -> str:
     """The Word bulletin in the page's language, with the page's as-of date."""
     lang = "en" if get_language() == "en" else "zh"
@@ -79,6 +89,7 @@ def render_event(request, event, *, snapshot_form=None):
     # The same text as `investpromo report --event SLUG --as-of DATE --format text`.
     summary = {**data["summary"], "event": {"is_example_data": event.is_demo}, "followthrough": ft}
     bulletins = {"zh": bulletin(summary, lang="zh"), "en": bulletin(summary, lang="en")}
+    printing = request.GET.get("print") == "1"
     ranked = projects.order_by(*SORTS["-value"])
     paginator = Paginator(LedgerRows(ranked), PAGE_SIZE)
     # The summary already counted the projects: spare the paginator its COUNT query.
@@ -97,12 +108,12 @@ def render_event(request, event, *, snapshot_form=None):
             "bulletins": bulletins,
             "bulletin_first": "en" if get_language() == "en" else "zh",
             "page_obj": paginator.get_page(request.GET.get("page")),
-            # The printed page lists every project (up to PRINT_LIMIT), not the screen's page.
-            # One query with its joins (LedgerRows' id-first paging pays off only deep down).
-            "print_projects": (
-                with_list_related(ranked)[:PRINT_LIMIT] if data["summary"]["projects"] else []
-            ),
+            # The print version lists every project (up to PRINT_LIMIT), not the screen's page;
+            # one query with its joins (LedgerRows' id-first paging pays off only deep down).
+            "print_projects": with_list_related(ranked)[:PRINT_LIMIT] if printing else None,
             "print_left_out": max(data["summary"]["projects"] - PRINT_LIMIT, 0),
+            "print_url": _print_url(request),
+            "print_absolute_url": request.build_absolute_uri(_print_url(request)),
             "printed_at": timezone.localtime(),
             "export_absolute_url": request.build_absolute_uri(export_url(scope)),
             "bulletin_url": _bulletin_url(event, as_of),

@@ -129,4 +129,6 @@
   if (printing.addEventListener) { printing.addEventListener("change", fitAll); }
   else if (printing.addListener) { printing.addListener(fitAll); }
   document.documentElement.setAttribute("data-charts-ready", String(instances.length));
+  // The print version (?print=1, every project listed) opens the print dialog once drawn.
+  if (document.querySelector("[data-print-on-load]")) { window.setTimeout(function () { window.print(); }, 0); }
 })();
