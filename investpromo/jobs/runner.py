@@ -134,6 +134,10 @@ def _run_in_child(job: Job) -> dict:
     read_end, write_end = os.pipe()
     # A crashing reader prints pages of backtrace: kept out of the worker's log but for its end.
     env = {**os.environ, ENV_FD: str(write_end), "RUST_BACKTRACE": "0"}
+    # openpyxl loads numpy when it is installed (scikit-learn brings it), and OpenBLAS reserves
+    # address space per thread at import: more than a tight limit allows. A job does no
+    # numerical work that threads would help.
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     env.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
     with tempfile.TemporaryFile() as errors:
         try:

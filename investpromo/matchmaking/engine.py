@@ -11,14 +11,19 @@ The score of a pair is the sum of its parts (each a weight times a fit, visible 
 pair"); reasons are codes with parameters, put into words where they are shown (reasons.py).
 """
 
+from __future__ import annotations
+
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+if TYPE_CHECKING:  # numpy, scipy and scikit-learn load only when recommendations are computed:
+    # every web and worker process imports this module, and a job's child process runs under a
+    # memory limit that they alone would nearly fill.
+    import numpy as np
+    from scipy import sparse
 
 from investpromo.matchmaking.text import shared_phrase, text_features
 
@@ -106,6 +111,8 @@ class _Features:
     """The event's participants as sparse matrices, built once for all blocks."""
 
     def __init__(self, profiles: list[Profile]):
+        import numpy as np
+
         n = len(profiles)
         self.n = n
         self.classes = _binary(p.industry_classes for p in profiles)
@@ -135,6 +142,9 @@ class _Features:
 
 def _binary(rows: Iterable[Iterable], vocabulary: dict | None = None) -> sparse.csr_matrix:
     """A participant × key 0/1 matrix; keys get columns in `vocabulary` (shared when given)."""
+    import numpy as np
+    from scipy import sparse
+
     vocabulary = {} if vocabulary is None else vocabulary
     indptr, indices = [0], []
     for keys in rows:
@@ -150,6 +160,10 @@ def _binary(rows: Iterable[Iterable], vocabulary: dict | None = None) -> sparse.
 
 def _tfidf(seeks: list[str], offers: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """L2-normalised TF-IDF rows of what each seeks and offers, over one shared vocabulary."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(analyzer=text_features, sublinear_tf=True, dtype=np.float32)
     try:
         matrix = vectorizer.fit_transform([*seeks, *offers]).tocsr()
@@ -179,6 +193,8 @@ def recommend(
     `exclude` holds pairs of ids (either order) never to recommend: met already, or declined.
     A pair is recommended only when something beyond the sides fits.
     """
+    import numpy as np
+
     weights = weights or Weights()
     profiles = list(profiles)
     position = {profile.id: i for i, profile in enumerate(profiles)}
@@ -228,6 +244,8 @@ def recommend(
 
 def _score_parts(features: _Features, transposed: dict, block: np.ndarray, weights: Weights):
     """Each part of the score of every pair (block row, participant), as dense float32 arrays."""
+    import numpy as np
+
     f, t, w = features, transposed, weights
     divisions = _shares(f.divisions[block], t["divisions"])
     groups = _shares(f.groups[block], t["groups"])
@@ -270,6 +288,9 @@ def _score_parts(features: _Features, transposed: dict, block: np.ndarray, weigh
 
 
 def _exclusions(pairs: Iterable[tuple[int, int]], position: dict, n: int) -> sparse.csr_matrix:
+    import numpy as np
+    from scipy import sparse
+
     rows, columns = [], []
     for a, b in pairs:
         if a in position and b in position:
@@ -281,6 +302,8 @@ def _exclusions(pairs: Iterable[tuple[int, int]], position: dict, n: int) -> spa
 
 def _top(scores: np.ndarray, limit: int) -> list[int]:
     """Columns of the best finite scores, best first (ties: the earlier participant first)."""
+    import numpy as np
+
     finite = np.flatnonzero(np.isfinite(scores))
     if len(finite) > limit:
         finite = finite[np.argpartition(-scores[finite], limit - 1)[:limit]]
