@@ -85,6 +85,7 @@ def import_signing_list(
     report.sei_derived, report.sei_unknown = outcome.sei_derived, outcome.sei_unknown
     report.added_value_cny = outcome.added_value_cny
     report.updated_value_change_cny = outcome.updated_value_change_cny
+    report.preview = outcome.preview
     if rejects_path and pipeline.rejected_rows:
         write_rejects(rejects_path, pipeline.rejected_rows)
         report.rejects_path = str(rejects_path)

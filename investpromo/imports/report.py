@@ -140,6 +140,8 @@ class ImportReport(Summary):
     sei_unknown: int = 0
     added_value_cny: Decimal = Decimal("0.00")
     updated_value_change_cny: Decimal = Decimal("0.00")
+    # The first rows as read and resolved, for the web preview (projects.matching.PREVIEW_ROWS).
+    preview: list[dict] = field(default_factory=list)
 
     @property
     def summary_rows(self) -> int:

@@ -25,7 +25,8 @@ def run_signing_import(job, progress) -> dict:
             source_name=job.original_name,
             uploaded_by=uploader,
         )
-    return report.to_dict(max_problems=STORED_PROBLEMS)
+    # The web preview lists the first rows as read and resolved (not in the API's summary).
+    return {**report.to_dict(max_problems=STORED_PROBLEMS), "preview_rows": report.preview}
 
 
 def run_progress_import(job, progress) -> dict:

@@ -54,3 +54,20 @@ def job_file(job: Job) -> Iterator[Path]:
     """The job's file on this machine's disk for as long as the work needs it."""
     with tempfile.TemporaryDirectory(prefix="investpromo-job-") as folder:
         yield copy_stored_file(job.file, Path(folder))
+
+
+def same_file_written_elsewhere(job: Job) -> list[Job]:
+    """Imports of the same file (by SHA-256) written into another event: likely a mistake."""
+    if not job.event_id:
+        return []
+    return list(
+        Job.objects.filter(
+            kind=job.kind,
+            file__sha256=job.file.sha256,
+            dry_run=False,
+            state=Job.State.DONE,
+        )
+        .exclude(event_id=job.event_id)
+        .select_related("event")
+        .order_by("-finished_at")[:5]
+    )

@@ -94,6 +94,12 @@ class ImportOutcome:
     sei_unknown: int = 0
     added_value_cny: Decimal = Decimal("0.00")
     updated_value_change_cny: Decimal = Decimal("0.00")
+    # The first PREVIEW_ROWS rows as an official checks them before confirming (see plan()).
+    preview: list[dict] = field(default_factory=list)
+
+
+# Rows kept for the import preview; the counts cover every row.
+PREVIEW_ROWS = 2000
 
 
 @dataclass
@@ -148,12 +154,45 @@ class LedgerMatcher:
         plan = Plan()
         for row in rows:
             counts.rows += 1
+            before = (counts.created, counts.updated)
+            self.value_cny = None
             if not row.errors:
                 pk = self._existing_pk(row)
                 self._match(row, current.get(pk) if pk else None, plan)
             if row.errors:
                 counts.rejected += 1
+            if len(counts.preview) < PREVIEW_ROWS:
+                counts.preview.append(self._preview(row, before))
         return plan
+
+    def _preview(self, row: ProjectRow, before: tuple[int, int]) -> dict:
+        """One row as the preview lists it: what was read, what it resolved to, what it does."""
+        counts = self.counts
+        if row.errors:
+            outcome = "rejected"
+        elif counts.created > before[0]:
+            outcome = "new"
+        elif counts.updated > before[1]:
+            outcome = "updated"
+        else:
+            outcome = "unchanged"
+        return {
+            "sheet": row.sheet,
+            "row": row.number,
+            "name": row.name,
+            "investor": row.investor,
+            "destination": row.destination.code if row.destination else None,
+            "value_text": row.value_text,
+            "currency": row.amount.currency if row.amount else None,
+            "value_cny": None if self.value_cny is None or row.errors else str(self.value_cny),
+            "sei": row.sei_code,
+            "sei_status": row.sei_status,
+            "signing_date": row.signing_date.isoformat() if row.signing_date else None,
+            "outcome": outcome,
+            "reasons": [
+                f"{column}: {message}" if column else message for column, message in row.errors
+            ],
+        }
 
     def _existing_pk(self, row: ProjectRow) -> int | None:
         if row.uscc:
@@ -200,6 +239,7 @@ class LedgerMatcher:
         data["investor_key"] = investor.normalized_name
         self._check_investor_name(row, investor)
         plan.creates.append((project, investor))
+        self.value_cny = project.value_cny
         counts = self.counts
         counts.created += 1
         counts.added_value_cny += project.value_cny
@@ -315,6 +355,7 @@ class LedgerMatcher:
             current, row.destination, resolve_industry_class(class_code) if class_code else None
         )
         validate_and_convert(current, rates=self.rates)
+        self.value_cny = current.value_cny
         counts = self.counts
         # Compared as stored (decimals numerically): most re-imported rows are unchanged, and
         # the audit snapshot is only needed for those that are not.

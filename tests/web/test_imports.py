@@ -268,3 +268,35 @@ def test_exported_text_cells_cannot_run_formulas_problems_csv(admin_client, even
     cells = [cell for line in lines[1:] for cell in line]
     assert "'@SUM(1+1)cmd" in cells
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_the_preview_lists_each_row_as_read_resolved_and_decided(admin_client, event):
+    upload(admin_client, xlsx(*GOOD, BAD))
+    job = the_upload()
+    page = admin_client.get(reverse("web:import_detail", args=[job.pk]))
+    rows = page.context["preview_page"].object_list
+    assert [(r["row"], r["outcome"]) for r in rows] == [(2, "new"), (3, "new"), (4, "rejected")]
+    first = rows[0]
+    assert (first["destination"], first["value_text"], first["value_cny"]) == (
+        "230602",
+        "5000.0万元",
+        "50000000.00",
+    )
+    assert rows[2]["reasons"] and rows[2]["value_cny"] is None
+    html = page.content.decode()
+    assert "黑龙江省大庆市萨尔图区" in html and 'data-outcome="rejected"' in html
+    # The API's job summary stays as it was: the rows are the web preview's.
+    assert "preview_rows" not in admin_client.get(f"/api/jobs/{job.pk}/").json()["summary"]
+
+
+def test_the_same_file_imported_into_another_event_is_warned_about(admin_client, event):
+    make_event(slug="other-import-event")
+    upload(admin_client, xlsx(*GOOD), event_slug="other-import-event")
+    first = Job.objects.get(dry_run=True, event__slug="other-import-event")
+    admin_client.post(reverse("web:import_confirm", args=[first.pk]))
+    assert Project.objects.filter(event__slug="other-import-event").count() == 2
+
+    upload(admin_client, xlsx(*GOOD))
+    again = Job.objects.get(dry_run=True, event__slug="import-event")
+    html = admin_client.get(reverse("web:import_detail", args=[again.pk])).content.decode()
+    assert "data-same-file" in html and "/events/other-import-event/" in html

@@ -55,7 +55,9 @@ class JobSerializer(serializers.ModelSerializer):
         """The importer's report without its problem lists (null until the job is done)."""
         if job.summary is None:
             return None
-        return {k: v for k, v in job.summary.items() if k not in ("errors", "warnings")}
+        # Problems come paged below; the preview's rows are for the web page.
+        hidden = ("errors", "warnings", "preview_rows")
+        return {k: v for k, v in job.summary.items() if k not in hidden}
 
     def get_problems(self, job) -> dict | None:
         """Row problems: errors and warnings (the first 1,000 of each) with their counts."""

@@ -155,6 +155,18 @@ def localized_name(obj) -> str:
     return zh if is_chinese() or not en else en
 
 
+@register.simple_tag
+def region_label(code) -> str:
+    """A region's full name from its code, in the interface language (cached, no query)."""
+    from investpromo.core.errors import UserError
+    from investpromo.geo.resolver import resolve_region
+
+    try:
+        return localized_full_name(resolve_region(str(code)))
+    except UserError:
+        return ""
+
+
 @register.filter
 def localized_full_name(region) -> str:
     """黑龙江省哈尔滨市松北区, or in English Songbei District, Harbin, Heilongjiang."""

@@ -7,6 +7,7 @@ import csv
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
@@ -24,7 +25,12 @@ from investpromo.imports.blank_templates import (
 )
 from investpromo.imports.messages import localized_problems
 from investpromo.jobs.models import Job
-from investpromo.jobs.selectors import as_it_stands, current_run, jobs_visible_to
+from investpromo.jobs.selectors import (
+    as_it_stands,
+    current_run,
+    jobs_visible_to,
+    same_file_written_elsewhere,
+)
 from investpromo.jobs.services import confirm_job, submit_job
 from investpromo.web.access import abilities, forbidden, page, web_view
 from investpromo.web.followup_forms import ProgressUploadForm
@@ -178,8 +184,23 @@ def import_detail(request, pk, kind=Job.Kind.SIGNING_IMPORT):
             # All-or-nothing without a skip option: a report with errors cannot be confirmed.
             "show_confirm": _can_confirm(upload, job) and (uploads.can_skip_invalid or not errors),
             "rows_read": _rows_read(report),
+            "preview_page": _preview_page(request, report),
+            "same_file_elsewhere": (
+                same_file_written_elsewhere(upload) if kind == Job.Kind.SIGNING_IMPORT else []
+            ),
         },
     )
+
+
+PREVIEW_PAGE_SIZE = 50
+
+
+def _preview_page(request, report):
+    """The page of the preview's rows asked for (?rows=N), or None without rows."""
+    rows = (report or {}).get("preview_rows") or []
+    if not rows:
+        return None
+    return Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("rows"))
 
 
 def _can_confirm(upload: Job, job: Job) -> bool:
