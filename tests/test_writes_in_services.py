@@ -42,8 +42,8 @@ _ALWAYS = {
 }
 _QUERYSET_CALLS = {"filter", "exclude", "all", "select_for_update", "using", "select_related"}
 _SQL_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|DROP|CREATE|ALTER)\b", re.IGNORECASE)
-# Receivers whose save() and delete() are no model's: workbooks, the cache.
-_NOT_MODELS = re.compile(r"workbook|book$|cache", re.IGNORECASE)
+# Receivers whose save() and delete() are no model's: workbooks, Word documents, the cache.
+_NOT_MODELS = re.compile(r"workbook|book$|document$|cache", re.IGNORECASE)
 
 
 def _chain(node: ast.AST) -> tuple[list[str], str]:

@@ -174,6 +174,7 @@ def figures(projects: QuerySet, *, scope: dict, usd_on: dt.date | None) -> dict:
         },
         "sei_rows": sei_rows,
         "sei_zero_rows": sei_zero,
+        "sei_zero_names": ("、" if is_chinese() else ", ").join(str(r["name"]) for r in sei_zero),
         "destination_rows": destination_rows,
         "origin_rows": origin_rows,
         "time_rows": time_rows,

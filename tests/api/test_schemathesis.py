@@ -129,7 +129,7 @@ INEXPRESSIBLE = {
     "POST /api/rates/": {"cny_per_unit"},
     "PUT /api/rates/{id}/": {"cny_per_unit"},
     "PATCH /api/rates/{id}/": {"cny_per_unit"},
-    "PUT /api/overdue/thresholds/": {"red_low_funds_share", "detail"},
+    "PUT /api/overdue/thresholds/": {"red_low_funds_share", "idle_months", "detail"},
     # A participant's organisation already registered; a USCC's checksum; codes, regions and
     # days the reference data or the event does not have; a range that starts above its end;
     # a name of spaces only.
