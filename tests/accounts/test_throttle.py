@@ -324,3 +324,28 @@ def test_the_client_address_is_remote_addr_unless_a_trusted_proxy_forwards(setti
     assert throttle.client_address(proxied) == "198.51.100.7"
     settings.INVESTPROMO_TRUSTED_PROXIES = "192.0.2.1"
     assert throttle.client_address(factory.post("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("restore_reference_data")
+@pytest.mark.parametrize("login", [web_login, api_login], ids=["web", "api"])
+def test_password_spraying_from_one_ipv6_network_is_limited(login, checks, shared_database):
+    # Review of #12.3: each address of an IPv6 /64 had its own counter, and one client holds a
+    # whole /64. 30 usernames from 30 addresses of one /64 count as one client.
+    make_user()
+    shared_database()
+    calls = [
+        (lambda n=n: login(f"user{n}", "password1", f"2001:db8:1:3::{n + 1:x}")) for n in range(30)
+    ]
+    results = in_parallel(calls)
+    assert len(checks) == throttle.ADDRESS_LIMIT
+    assert sorted(results) == ["locked"] * 10 + ["wrong"] * 20
+    # The next /64 is another client.
+    assert login("leader", PASSWORD, "2001:db8:1:4::1") == "signed in"
+
+
+def test_clients_are_counted_by_ipv4_address_or_ipv6_network():
+    assert throttle.client_network("10.1.2.3") == "10.1.2.3"
+    assert throttle.client_network("2001:db8:1:3::28") == "2001:db8:1:3::/64"
+    assert throttle.client_network("::ffff:10.1.2.3") == "10.1.2.3"
+    assert throttle.client_network("not an address") == "not an address"

@@ -76,8 +76,26 @@ def _key(scope: str) -> str:
     return hashlib.sha256(scope.encode()).hexdigest()
 
 
+def client_network(address: str) -> str:
+    """The unit a client is counted by: its IPv4 address, or its IPv6 /64.
+
+    One IPv6 customer usually holds a whole /64 (2^64 addresses): counted per address, every
+    guess could come from a fresh one.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def _scopes(username: str, address: str) -> list[tuple[str, int]]:
     """(key, limit) of the address, the username at the address and the username, in that order."""
+    address = client_network(address) if address else address
     name = (username or "").strip().casefold()
     scopes = [(_key(f"user:{name}|{address}"), USER_LIMIT), (_key(f"name:{name}"), USERNAME_LIMIT)]
     # No address (a Unix-socket server with no proxy header): one shared counter for every
