@@ -14,6 +14,14 @@ def _nothing_deleted(error: UserError) -> str:
     return _("%(reason)s; nothing was deleted.") % {"reason": error}
 
 
+class _Refused(Exception):
+    """A service refused an admin save: raised through the admin's transaction to undo it."""
+
+    def __init__(self, error: UserError):
+        super().__init__(str(error))
+        self.error = error
+
+
 class ServiceAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletes go through the app's services (and so are audited)."""
 
@@ -36,7 +44,20 @@ class ServiceAdmin(admin.ModelAdmin):
                 saved = self.create_via_service(request, obj, form)
                 obj.pk = saved.pk
         except UserError as error:
-            messages.error(request, str(error))
+            # Out of the admin's transaction: no "added successfully", no log entry for a
+            # record that was never saved.
+            raise _Refused(error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:
+            self.message_user(
+                request,
+                _("%(reason)s; nothing was saved.") % {"reason": refused.error},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
         # Related objects are saved by the services; many-to-many fields are not edited here.

@@ -91,3 +91,33 @@ def test_bulk_admin_delete_is_all_or_nothing_for_one_record_too(admin_client, pl
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(shown) == 1 and "nothing was deleted" in shown[0]
     assert Project.objects.filter(pk=followed.pk).exists()
+
+
+def test_a_refused_admin_save_reports_the_refusal_not_success(admin_client, monkeypatch):
+    # Review of #12: the admin showed the service's refusal and also "added successfully" with
+    # a link to …/None/change/, and logged an addition of nothing. Any refusal of the service
+    # (here one it is made to give) must end the save with one message and nothing written.
+    from django.contrib.admin.models import LogEntry
+
+    from investpromo.core.errors import UserError
+    from investpromo.orgs import services as org_services
+    from investpromo.orgs.models import Organisation
+
+    def refuse(**kwargs):
+        raise UserError("the service says no")
+
+    monkeypatch.setattr(org_services, "create_organisation", refuse)
+    before = Organisation.objects.count(), LogEntry.objects.count(), ChangeLog.objects.count()
+    url = reverse("admin:orgs_organisation_add")
+    response = admin_client.post(
+        url,
+        {"name": "另一企业有限公司", "aliases": "[]", "uscc": "", "kind": "enterprise"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == url
+    # (UserError's text starts with a capital once shown.)
+    assert "The service says no; nothing was saved." in html
+    assert "/None/change/" not in html and "successfully" not in html
+    after = Organisation.objects.count(), LogEntry.objects.count(), ChangeLog.objects.count()
+    assert after == before
