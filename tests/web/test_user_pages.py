@@ -271,3 +271,22 @@ def test_the_invitation_to_import_chooses_its_event_on_the_upload_page(admin_cli
     assert re.search(r'<option value="quiet-fair" selected>', page)
     page = admin_client.get(reverse("web:import_index")).content.decode()
     assert not re.search(r'<option value="quiet-fair" selected>', page)
+
+
+def test_guessing_the_current_password_is_within_the_sign_in_limits(client, django_user_model):
+    # Review of #12.3: the password page checked the current password outside the limits, so
+    # a borrowed session could guess it without end.
+    from investpromo.accounts.services import USER_LIMIT
+
+    user = django_user_model.objects.create_user("guessed", password="Right-password-1")
+    client.force_login(user)
+    url = reverse("web:password_change")
+    guess = {"new_password": "Brand-new-pass-7", "new_password_again": "Brand-new-pass-7"}
+    for number in range(USER_LIMIT):
+        page = client.post(url, {**guess, "old_password": f"wrong-{number}"})
+        assert "old_password" in page.context["form"].errors
+    # The next try is refused before any password is checked, the right one included.
+    locked = client.post(url, {**guess, "old_password": "Right-password-1"})
+    assert locked.status_code == 200 and locked.context["form"].non_field_errors()
+    user.refresh_from_db()
+    assert user.check_password("Right-password-1")
