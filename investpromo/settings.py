@@ -258,6 +258,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields named "kind" take different choices in different places: each set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "investpromo.orgs.models.Organisation.Kind",
+        "ParticipantKindEnum": "investpromo.participants.models.ParticipantKind",
+        "JobKindEnum": "investpromo.jobs.models.Job.Kind",
+        "DeclineReasonEnum": "investpromo.participants.models.DeclineReason",
+        "LanguageEnum": "investpromo.participants.models.Language",
+    },
     # No validator badge: Swagger UI would fetch it from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }

@@ -45,6 +45,14 @@ STAGE_FILTER_VALUES = _choice_values(STAGE_CHOICES)
 class ProjectListFilter(ProjectFilter):
     """The web ledger's filters, with the values `sei` and `stage` take named for the schema."""
 
+    @property
+    def unit_key(self) -> str:
+        # The API's amounts are yuan: value_min and value_max too, unless `unit` says otherwise.
+        chosen = (
+            self.form.cleaned_data.get("unit") if self.is_bound and self.form.is_valid() else ""
+        )
+        return chosen or "yuan"
+
     @extend_schema_field({"type": "string", "enum": SEI_FILTER_VALUES})
     def filter_sei(self, qs, name, value):
         return super().filter_sei(qs, name, value)

@@ -280,7 +280,9 @@ def test_user_list_set_deactivate(capsys, admin):
 def test_user_mistakes_are_one_line_exit_2_in_the_language_in_use(
     admin, argv, in_chinese, in_english
 ):
-    # The command line speaks the site's language (Chinese) unless told otherwise.
+    # The command line speaks the site's language (Chinese) unless told otherwise. As in a
+    # fresh process: no language left active by an earlier test in this worker.
+    translation.deactivate()
     with pytest.raises(CommandError) as error:
         call_command("user", *argv)
     assert error.value.returncode == 2 and in_chinese in str(error.value)

@@ -118,6 +118,9 @@ def test_officer_day(page, site, screenshot_dir, tmp_path):
 
     # Filter the ledger by hand: projects in 大庆 in a strategic emerging industry, largest first.
     page.goto(f"{site}/projects/")
+    # The filters are folded to a line until opened.
+    expect(page.locator("#id_destination")).to_be_hidden()
+    page.click("details[data-filters] > summary")
     page.fill("#id_destination", "大庆")
     page.select_option("#id_sei", "any")
     page.select_option("#id_sort", "-value")
@@ -129,6 +132,8 @@ def test_officer_day(page, site, screenshot_dir, tmp_path):
     expect(page.locator("[data-totals]")).to_contain_text(f"{daqing.count()} 个项目")
     first = page.locator("table.table--ledger tbody tr").first
     expect(first.locator("td").first).to_contain_text(daqing.order_by("-value_cny")[0].name)
+    # Folded again after the search, the line names what is in force.
+    expect(page.locator("details[data-filters] > summary")).to_contain_text("大庆")
     page.screenshot(path=screenshot_dir / "04-ledger-filtered-zh.png", full_page=True)
 
     # Upload a signing list: preview first (nothing written), then confirm.
